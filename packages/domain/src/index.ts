@@ -1,0 +1,71 @@
+/**
+ * @renueva/domain: the legacy-username -> email-login migration, as pure code behind
+ * ports. Other billing services import this and plug in their own adapters.
+ */
+export {
+  type Account,
+  type AccountStatus,
+  type Challenge,
+  type LegacyAccount,
+  loginBlockedUntil,
+  type MigratedAccount,
+  nextSendAllowedAt,
+  openChallenge,
+  type PendingRenewal,
+  type Transition,
+  wrongCodeBlockUntil,
+} from './account.js';
+export type {
+  AuditAction,
+  AuditEntry,
+  Effect,
+  EmailMessage,
+  EmailTemplate,
+  RequestContext,
+} from './effects.js';
+export type { DomainError, ErrorCode, PasswordProblem } from './errors.js';
+export { checkNewPassword, normalizePassword, type PasswordContext } from './password-policy.js';
+export {
+  defaultPolicies,
+  type Policies,
+  type PolicyOverrides,
+  policiesSchema,
+  resolvePolicies,
+} from './policies.js';
+export type * from './ports.js';
+export { Err, Ok, type Result } from './result.js';
+export {
+  type CodeInput,
+  type Completed,
+  completeRecovery,
+  completeRenewal,
+  type RecoveryRequested,
+  type ResendOutcome,
+  requestRecovery,
+  resendRenewalCode,
+} from './use-cases/codes.js';
+export { type DeliveryReport, deliverPendingEmails } from './use-cases/deliver-pending-emails.js';
+export type { Ports } from './use-cases/deps.js';
+export {
+  importLegacyAccounts,
+  type RawImportRow,
+  validateImportRow,
+} from './use-cases/import-legacy-accounts.js';
+export { type LogInInput, type LogInOutcome, logIn } from './use-cases/log-in.js';
+export { logOut, type ValidSession, validateSession } from './use-cases/sessions.js';
+export {
+  type ActivityCounts,
+  type MigrationStats,
+  migrationStats,
+  setRegisteredEmail,
+} from './use-cases/support.js';
+export {
+  type Email,
+  type Identifier,
+  maskEmail,
+  parseCustomerNumber,
+  parseEmail,
+  parseIdentifier,
+  parseLegacyUsername,
+  usernameKey,
+} from './values.js';

@@ -1,0 +1,204 @@
+import type { Account, AccountStatus, MigratedAccount } from './account.js';
+import type { AuditAction, AuditEntry, Effect, EmailMessage } from './effects.js';
+import type { DomainError } from './errors.js';
+import type { Result } from './result.js';
+
+/** Why a save did not happen. Nothing was written in either case. */
+export type SaveError =
+  /** The stored version is not `expectedVersion`: someone else saved first. */
+  | { code: 'conflict' }
+  /** Another account already has this login email (unique index). */
+  | { code: 'email_taken' };
+
+/**
+ * Accounts, with their outbox and audit rows. Lookups are case-insensitive where the
+ * identity is (usernames, emails). `null` means no such account.
+ */
+export interface AccountRepository {
+  findById(id: string): Promise<Account | null>;
+  findByLegacyUsername(username: string): Promise<Account | null>;
+  /** Only migrated accounts have a login email. */
+  findByLoginEmail(email: string): Promise<MigratedAccount | null>;
+  findByCustomerNumber(customerNumber: string): Promise<Account | null>;
+  /** The pending renewal or migrated account whose open challenge has this flow-token hash. */
+  findByFlowTokenHash(flowTokenHash: string): Promise<Account | null>;
+  /**
+   * Writes `next` if the stored version is still `expectedVersion`, together with its
+   * effects (emails into the outbox, entries into the audit log), in one transaction.
+   */
+  save(
+    next: Account,
+    options: { expectedVersion: number; effects: Effect[] },
+  ): Promise<Result<void, SaveError>>;
+  /**
+   * Bulk upsert of validated legacy rows (keyed by customer number), set-based.
+   * Never touches migrated or pending accounts; rejects duplicates (within the batch
+   * stream or against the store) with a reason. With `dryRun`, nothing is written.
+   */
+  importLegacy(
+    rows: AsyncIterable<LegacyImportRow>,
+    options: { dryRun: boolean; now: Date },
+  ): Promise<ImportOutcome>;
+  /** How many accounts are in each status. */
+  countByStatus(): Promise<Record<AccountStatus, number>>;
+}
+
+/** A row of the import file after validation. */
+export interface LegacyImportRow {
+  line: number;
+  customerNumber: string;
+  username: string;
+  /** Raw email as in the file (trimmed); null when empty. */
+  email: string | null;
+  /** Whether `email` parses as an address. */
+  emailValid: boolean;
+  passwordHash: string;
+}
+
+export interface RejectedRow {
+  line: number;
+  reason: string;
+}
+
+export interface ImportOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Rows whose account is already pending or migrated: left as they are. */
+  skipped: number;
+  rejected: RejectedRow[];
+  /** Among inserted+updated+unchanged rows. */
+  emailMissing: number;
+  emailInvalid: number;
+  /** Same email as another row of the file or another account in the store. */
+  emailShared: number;
+}
+
+export interface Session {
+  /** Hash of the token: the token itself is never stored. */
+  idHash: string;
+  accountId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** Absolute end, whatever the activity. */
+  expiresAt: Date;
+}
+
+export interface SessionStore {
+  create(session: Session): Promise<void>;
+  /** `null` when there is no such session (expired ones may still be returned). */
+  get(idHash: string): Promise<Session | null>;
+  touch(idHash: string, lastSeenAt: Date): Promise<void>;
+  /** Idempotent. */
+  delete(idHash: string): Promise<void>;
+  /** Ends every session of an account (on password change). Idempotent. */
+  deleteAllForAccount(accountId: string): Promise<void>;
+}
+
+/** The hasher is saturated: try again shortly. */
+export type HasherBusy = { code: 'busy'; retryAfterSeconds: number };
+
+/** New-password hashing (argon2id in production). */
+export interface PasswordHasher {
+  hash(password: string): Promise<Result<string, HasherBusy>>;
+  /** False for a wrong password and for a malformed hash. */
+  verify(hash: string, password: string): Promise<Result<boolean, HasherBusy>>;
+  /** True when the hash was made with weaker parameters than the current ones. */
+  needsRehash(hash: string): boolean;
+  /** A valid hash of a random password, verified against when the identifier is unknown. */
+  readonly dummyHash: string;
+}
+
+/** Verifies the scheme-tagged hashes imported from the legacy portal (DESIGN section 8). */
+export interface LegacyPasswordVerifier {
+  /** Whether this stored hash names a supported scheme and is well formed. */
+  recognizes(storedHash: string): boolean;
+  /** False for a wrong password and for a malformed hash; constant-time compare. */
+  verify(storedHash: string, password: string): Promise<Result<boolean, HasherBusy>>;
+}
+
+/** The "too common" verdict (zxcvbn-ts in production). */
+export interface PasswordStrength {
+  /** `userInputs` are words of the account that must not make the password easier. */
+  check(
+    password: string,
+    userInputs: string[],
+  ): { acceptable: true } | { acceptable: false; feedback: string | null };
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Randomness and keyed hashing, so the domain never touches either. */
+export interface Secrets {
+  /** A uniformly random string of `digits` decimal digits (CSPRNG). */
+  code(digits: number): string;
+  /** A 256-bit random token, URL-safe. */
+  token(): string;
+  /** Keyed hash (HMAC-SHA256 under the server secret) of a code or token. */
+  hash(value: string): string;
+  /** Constant-time check that `hash(value) === expectedHash`. */
+  matches(value: string, expectedHash: string): boolean;
+}
+
+export interface OutboxMessage {
+  id: string;
+  email: EmailMessage;
+  attempts: number;
+}
+
+export interface OutboxEntry {
+  id: string;
+  template: EmailMessage['template'];
+  to: string;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  createdAt: Date;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+/** Emails waiting for delivery (written by `AccountRepository.save`). */
+export interface Outbox {
+  /**
+   * Leases up to `limit` due messages until `leaseUntil`, so that concurrent
+   * dispatchers never get the same message. Secrets come back decrypted.
+   */
+  claim(now: Date, leaseUntil: Date, limit: number): Promise<OutboxMessage[]>;
+  /** Delivered: secrets are erased. */
+  markSent(id: string, at: Date): Promise<void>;
+  /** Transient failure: tried again at `nextAttemptAt`. */
+  markRetry(id: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Permanent failure (or out of attempts): never tried again; secrets erased. */
+  markDead(id: string, error: string, at: Date): Promise<void>;
+  list(filter: { status?: OutboxEntry['status']; limit: number }): Promise<OutboxEntry[]>;
+  /**
+   * Dead messages back to pending, due now. Code emails whose secret was erased are
+   * left dead (the customer asks for a new code). Returns how many were revived.
+   */
+  retry(target: { id: string } | { allDead: true }, now: Date): Promise<number>;
+  countByStatus(): Promise<Record<OutboxEntry['status'], number>>;
+}
+
+export type DeliveryResult =
+  | { status: 'sent'; providerId: string | null }
+  /** 5xx, timeouts, 429: try again later. */
+  | { status: 'transient'; reason: string }
+  /** Inactive recipient, invalid address...: never try again. */
+  | { status: 'permanent'; reason: string };
+
+export interface Mailer {
+  /** Renders and sends; never throws for delivery failures, returns them. */
+  send(email: EmailMessage): Promise<DeliveryResult>;
+}
+
+export interface AuditLog {
+  /** For events with no account state to save (e.g. a failed sign-in of an unknown user). */
+  append(entries: AuditEntry[]): Promise<void>;
+  /** Counts per action since a time (null: all time). */
+  countByAction(since: Date | null): Promise<Partial<Record<AuditAction, number>>>;
+}
+
+export type SaveResult = Result<void, SaveError>;
+export type { DomainError };
