@@ -51,6 +51,7 @@ export {
   type RawImportRow,
   validateImportRow,
 } from './use-cases/import-legacy-accounts.js';
+export { createUseCases, type UseCases } from './use-cases/index.js';
 export { type LogInInput, type LogInOutcome, logIn } from './use-cases/log-in.js';
 export { logOut, type ValidSession, validateSession } from './use-cases/sessions.js';
 export {
