@@ -1,4 +1,4 @@
-import { type PolicyOverrides, type Policies, policiesSchema } from '@renueva/domain';
+import { type Policies, type PolicyOverrides, policiesSchema } from '@renueva/domain';
 import { z } from 'zod';
 
 const optionalString = z
@@ -17,7 +17,10 @@ const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATA_DIR: z.string().min(1).default('./.renueva'),
   RENUEVA_SECRET: optionalString.pipe(
-    z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+      .optional(),
   ),
   MAILER: z.enum(['console', 'postmark']).default('console'),
   POSTMARK_SERVER_TOKEN: optionalString,
@@ -37,7 +40,10 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
-  store: { kind: 'memory' } | { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  store:
+    | { kind: 'memory' }
+    | { kind: 'postgres'; url: string }
+    | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   /** Null in development: generated once into DATA_DIR by the container. */
   secret: string | null;
@@ -58,7 +64,8 @@ export class ConfigError extends Error {
 }
 
 /** `POLICY_CODE_LIFETIME_SECONDS` <-> `codeLifetimeSeconds`. */
-const policyEnvName = (key: string): string => `POLICY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const policyEnvName = (key: string): string =>
+  `POLICY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 function readPolicies(env: NodeJS.ProcessEnv): Policies {
   const overrides: Record<string, number> = {};
@@ -87,7 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      `${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.RENUEVA_SECRET)
@@ -95,7 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MAILER === 'postmark' && !e.POSTMARK_SERVER_TOKEN)
     throw new ConfigError('POSTMARK_SERVER_TOKEN: required when MAILER=postmark');
   if (e.MAILER === 'postmark' && e.MAIL_FROM.includes('@localhost'))
-    throw new ConfigError('MAIL_FROM: set a sender address verified in Postmark when MAILER=postmark');
+    throw new ConfigError(
+      'MAIL_FROM: set a sender address verified in Postmark when MAILER=postmark',
+    );
   return {
     env: e.NODE_ENV,
     port: e.PORT,

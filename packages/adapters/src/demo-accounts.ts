@@ -70,7 +70,7 @@ export const demoAccounts: DemoAccount[] = [
 function legacyHash({ scheme, password }: DemoAccount): string {
   switch (scheme) {
     case 'bcrypt':
-      return bcryptHash(password, 10);
+      return bcryptHash(password, { cost: 10 });
     case 'md5':
     case 'sha256':
       return `${scheme}:${createHash(scheme).update(password).digest('hex')}`;

@@ -39,7 +39,10 @@ describe('loadConfig', () => {
   });
 
   it('reads policy overrides from POLICY_* variables', () => {
-    const config = loadConfig({ POLICY_CODE_LIFETIME_SECONDS: '300', POLICY_MAX_SENDS_PER_HOUR: '5' });
+    const config = loadConfig({
+      POLICY_CODE_LIFETIME_SECONDS: '300',
+      POLICY_MAX_SENDS_PER_HOUR: '5',
+    });
     expect(config.policies.codeLifetimeSeconds).toBe(300);
     expect(config.policies.maxSendsPerHour).toBe(5);
   });

@@ -1,0 +1,4 @@
+export { type Config, ConfigError, loadConfig } from './config.js';
+export { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
+export * from './memory/index.js';
+export * from './testing/index.js';

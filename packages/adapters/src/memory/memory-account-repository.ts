@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Account,
+  type AccountRepository,
+  type AccountStatus,
+  type Effect,
+  Err,
+  type ImportOutcome,
+  type LegacyAccount,
+  type LegacyImportRow,
+  type MigratedAccount,
+  Ok,
+  openChallenge,
+  type RejectedRow,
+  type SaveResult,
+} from '@renueva/domain';
+import type { MemoryAuditLog } from './memory-audit-log.js';
+import type { MemoryOutbox } from './memory-outbox.js';
+
+const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
+
+/**
+ * Accounts in a Map, values cloned in and out so callers can never mutate the store.
+ * A save is atomic by construction (no await between the check and the writes).
+ */
+export class MemoryAccountRepository implements AccountRepository {
+  readonly #accounts = new Map<string, Account>();
+  readonly #outbox: MemoryOutbox;
+  readonly #audit: MemoryAuditLog;
+
+  constructor(deps: { outbox: MemoryOutbox; audit: MemoryAuditLog }) {
+    this.#outbox = deps.outbox;
+    this.#audit = deps.audit;
+  }
+
+  #find(predicate: (a: Account) => boolean): Account | null {
+    for (const account of this.#accounts.values())
+      if (predicate(account)) return structuredClone(account);
+    return null;
+  }
+
+  async findById(id: string): Promise<Account | null> {
+    return this.#find((a) => a.id === id);
+  }
+
+  async findByLegacyUsername(username: string): Promise<Account | null> {
+    return this.#find((a) => lower(a.legacyUsername) === lower(username));
+  }
+
+  async findByLoginEmail(email: string): Promise<MigratedAccount | null> {
+    return this.#find(
+      (a) => a.status === 'migrated' && lower(a.loginEmail) === lower(email),
+    ) as MigratedAccount | null;
+  }
+
+  async findByCustomerNumber(customerNumber: string): Promise<Account | null> {
+    return this.#find((a) => a.customerNumber === customerNumber.trim());
+  }
+
+  async findByFlowTokenHash(flowTokenHash: string): Promise<Account | null> {
+    return this.#find((a) => openChallenge(a)?.flowTokenHash === flowTokenHash);
+  }
+
+  async save(
+    next: Account,
+    options: { expectedVersion: number; effects: Effect[] },
+  ): Promise<SaveResult> {
+    const current = this.#accounts.get(next.id);
+    if (!current || current.version !== options.expectedVersion) return Err({ code: 'conflict' });
+    if (next.status === 'migrated') {
+      const owner = this.#find(
+        (a) =>
+          a.id !== next.id &&
+          a.status === 'migrated' &&
+          lower(a.loginEmail) === lower(next.loginEmail),
+      );
+      if (owner) return Err({ code: 'email_taken' });
+    }
+    this.#accounts.set(next.id, structuredClone(next));
+    this.#outbox.enqueue(options.effects.flatMap((e) => (e.type === 'email' ? [e.email] : [])));
+    await this.#audit.append(options.effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : [])));
+    return Ok(undefined);
+  }
+
+  async countByStatus(): Promise<Record<AccountStatus, number>> {
+    const counts = { legacy: 0, pending_renewal: 0, migrated: 0 };
+    for (const a of this.#accounts.values()) counts[a.status]++;
+    return counts;
+  }
+
+  async importLegacy(
+    rows: AsyncIterable<LegacyImportRow>,
+    options: { dryRun: boolean; now: Date },
+  ): Promise<ImportOutcome> {
+    const outcome: ImportOutcome = {
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      rejected: [],
+      emailMissing: 0,
+      emailInvalid: 0,
+      emailShared: 0,
+    };
+    const byCustomer = new Map<string, number>();
+    const byUsername = new Map<string, number>();
+    const accepted: LegacyImportRow[] = [];
+    const writes: LegacyAccount[] = [];
+    const reject = (row: LegacyImportRow, reason: string) =>
+      outcome.rejected.push({ line: row.line, reason } as RejectedRow);
+
+    for await (const row of rows) {
+      const firstCustomer = byCustomer.get(row.customerNumber);
+      if (firstCustomer !== undefined) {
+        reject(
+          row,
+          `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
+        );
+        continue;
+      }
+      byCustomer.set(row.customerNumber, row.line);
+      const firstUsername = byUsername.get(lower(row.username));
+      if (firstUsername !== undefined) {
+        reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
+        continue;
+      }
+      byUsername.set(lower(row.username), row.line);
+      const owner = await this.findByLegacyUsername(row.username);
+      if (owner && owner.customerNumber !== row.customerNumber) {
+        reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);
+        continue;
+      }
+
+      const existing = await this.findByCustomerNumber(row.customerNumber);
+      if (existing && existing.status !== 'legacy') {
+        outcome.skipped++;
+        continue;
+      }
+      accepted.push(row);
+      if (!existing) {
+        outcome.inserted++;
+        writes.push({
+          status: 'legacy',
+          id: randomUUID(),
+          customerNumber: row.customerNumber,
+          legacyUsername: row.username,
+          registeredEmail: row.email,
+          legacyPasswordHash: row.passwordHash,
+          version: 1,
+          createdAt: options.now,
+          updatedAt: options.now,
+          failedLogins: 0,
+          lastFailedLoginAt: null,
+          wrongCodes: 0,
+          wrongCodesSince: null,
+          recentSends: [],
+        });
+      } else if (
+        existing.legacyUsername !== row.username ||
+        existing.registeredEmail !== row.email ||
+        existing.legacyPasswordHash !== row.passwordHash
+      ) {
+        outcome.updated++;
+        writes.push({
+          ...existing,
+          legacyUsername: row.username,
+          registeredEmail: row.email,
+          legacyPasswordHash: row.passwordHash,
+          version: existing.version + 1,
+          updatedAt: options.now,
+        });
+      } else {
+        outcome.unchanged++;
+      }
+    }
+
+    // Shared: the same email on another accepted row, or on another account in the store.
+    const emailOwners = new Map<string, Set<string>>();
+    const note = (email: string | null, customer: string) => {
+      if (!lower(email)) return;
+      const set = emailOwners.get(lower(email)) ?? new Set<string>();
+      set.add(customer);
+      emailOwners.set(lower(email), set);
+    };
+    for (const a of this.#accounts.values()) {
+      note(a.registeredEmail, a.customerNumber);
+      if (a.status === 'migrated') note(a.loginEmail, a.customerNumber);
+    }
+    for (const row of accepted) note(row.email, row.customerNumber);
+    for (const row of accepted) {
+      if (!row.email) outcome.emailMissing++;
+      else if (!row.emailValid) outcome.emailInvalid++;
+      else if ((emailOwners.get(lower(row.email))?.size ?? 0) > 1) outcome.emailShared++;
+    }
+
+    if (!options.dryRun)
+      for (const account of writes) this.#accounts.set(account.id, structuredClone(account));
+    return outcome;
+  }
+}

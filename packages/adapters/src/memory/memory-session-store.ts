@@ -1,0 +1,28 @@
+import type { Session, SessionStore } from '@renueva/domain';
+
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, Session>();
+
+  async create(session: Session): Promise<void> {
+    this.#sessions.set(session.idHash, structuredClone(session));
+  }
+
+  async get(idHash: string): Promise<Session | null> {
+    const session = this.#sessions.get(idHash);
+    return session ? structuredClone(session) : null;
+  }
+
+  async touch(idHash: string, lastSeenAt: Date): Promise<void> {
+    const session = this.#sessions.get(idHash);
+    if (session) session.lastSeenAt = new Date(lastSeenAt);
+  }
+
+  async delete(idHash: string): Promise<void> {
+    this.#sessions.delete(idHash);
+  }
+
+  async deleteAllForAccount(accountId: string): Promise<void> {
+    for (const [key, session] of this.#sessions)
+      if (session.accountId === accountId) this.#sessions.delete(key);
+  }
+}

@@ -1,0 +1,90 @@
+import { defaultPolicies, type Policies, type Ports } from '@renueva/domain';
+import { MemoryAccountRepository } from '../memory/memory-account-repository.js';
+import { MemoryAuditLog } from '../memory/memory-audit-log.js';
+import { MemoryOutbox } from '../memory/memory-outbox.js';
+import { MemorySessionStore } from '../memory/memory-session-store.js';
+import { DeterministicSecrets } from './deterministic-secrets.js';
+import {
+  FakeLegacyVerifier,
+  FakePasswordHasher,
+  FakePasswordStrength,
+  RecordingMailer,
+} from './fakes.js';
+import { FixedClock } from './fixed-clock.js';
+
+/** A full set of ports on memory adapters and fast fakes, with concrete types for assertions. */
+export interface MemoryPorts extends Ports {
+  accounts: MemoryAccountRepository;
+  sessions: MemorySessionStore;
+  outbox: MemoryOutbox;
+  audit: MemoryAuditLog;
+  clock: FixedClock;
+  secrets: DeterministicSecrets;
+  hasher: FakePasswordHasher;
+  legacy: FakeLegacyVerifier;
+  strength: FakePasswordStrength;
+  mailer: RecordingMailer;
+}
+
+export function createMemoryPorts(
+  overrides: Partial<Ports> & { policies?: Policies } = {},
+): MemoryPorts {
+  const outbox = new MemoryOutbox();
+  const audit = new MemoryAuditLog();
+  return {
+    accounts: new MemoryAccountRepository({ outbox, audit }),
+    sessions: new MemorySessionStore(),
+    outbox,
+    audit,
+    clock: new FixedClock(),
+    secrets: new DeterministicSecrets(),
+    hasher: new FakePasswordHasher(),
+    legacy: new FakeLegacyVerifier(),
+    strength: new FakePasswordStrength(),
+    mailer: new RecordingMailer(),
+    policies: defaultPolicies,
+    ...overrides,
+  } as MemoryPorts;
+}
+
+export interface LegacySeed {
+  username: string;
+  password: string;
+  customerNumber: string;
+  email: string | null;
+}
+
+/** Puts legacy accounts into a repository (a `plain:` legacy hash), as an import would. */
+export async function seedLegacyAccounts(
+  ports: Pick<Ports, 'accounts' | 'clock'>,
+  seeds: LegacySeed[],
+) {
+  async function* rows() {
+    for (const [i, s] of seeds.entries())
+      yield {
+        line: i + 2,
+        customerNumber: s.customerNumber,
+        username: s.username,
+        email: s.email,
+        emailValid: s.email !== null && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s.email),
+        passwordHash: `plain:${s.password}`,
+      };
+  }
+  const outcome = await ports.accounts.importLegacy(rows(), {
+    dryRun: false,
+    now: ports.clock.now(),
+  });
+  if (outcome.rejected.length > 0)
+    throw new Error(`seed rejected: ${JSON.stringify(outcome.rejected)}`);
+  return outcome;
+}
+
+/** The code in the newest code email sent to `to` (case-insensitive), from the outbox. */
+export function lastCodeFor(outbox: MemoryOutbox, to: string): string | null {
+  const messages = outbox.messages().filter((m) => m.email.to.toLowerCase() === to.toLowerCase());
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const code = messages[i]?.email.secret?.code;
+    if (code) return code;
+  }
+  return null;
+}
