@@ -21,7 +21,9 @@ function findBin() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  const found = versions.map((v) => join(root, v, 'bin')).find((d) => existsSync(join(d, 'pg_ctl')));
+  const found = versions
+    .map((v) => join(root, v, 'bin'))
+    .find((d) => existsSync(join(d, 'pg_ctl')));
   return found ?? null;
 }
 
@@ -64,7 +66,9 @@ async function main() {
   const data = join(dir, 'data');
   const pg = (tool, args) => {
     const full = join(bin, tool);
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', full, ...args]]
+      : [full, args];
     execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
   };
   const port = await freePort();
