@@ -19,7 +19,8 @@ describe('logIn', () => {
       const r = await uc.logIn({ ...attempt, context: ctx });
       expect(errorOf(r)).toEqual({ code: 'invalid_credentials' });
       // unknown identifiers pay a (dummy) verification too; legacy ones use the legacy verifier
-      if (!attempt.identifier.startsWith('dbarron')) expect(ports.hasher.verifications).toBe(before + 1);
+      if (!attempt.identifier.startsWith('dbarron'))
+        expect(ports.hasher.verifications).toBe(before + 1);
     }
   });
 
@@ -31,8 +32,14 @@ describe('logIn', () => {
 
   it('legacy username + legacy password starts the renewal and emails a code to the masked address', async () => {
     const { uc, ports, account } = await setup();
-    const r = (await uc.logIn({ identifier: 'DBarronRmz1', password: DIEGO.password, context: ctx })).unwrap();
-    expect(r).toMatchObject({ kind: 'renewal_started', maskedEmail: 'diego.barron.***@oxxog**.c**', emailed: true });
+    const r = (
+      await uc.logIn({ identifier: 'DBarronRmz1', password: DIEGO.password, context: ctx })
+    ).unwrap();
+    expect(r).toMatchObject({
+      kind: 'renewal_started',
+      maskedEmail: 'diego.barron.***@oxxog**.c**',
+      emailed: true,
+    });
     const a = await account();
     expect(a.status).toBe('pending_renewal');
     const [message] = ports.outbox.messages();
@@ -49,7 +56,9 @@ describe('logIn', () => {
     const { uc, account } = await setup();
     for (const username of ['SinCorreo', 'CorreoMalo']) {
       const before = await account(username);
-      expect(errorOf(await uc.logIn({ identifier: username, password: 'legacy-pass', context: ctx }))).toEqual({
+      expect(
+        errorOf(await uc.logIn({ identifier: username, password: 'legacy-pass', context: ctx })),
+      ).toEqual({
         code: 'no_deliverable_email',
       });
       expect(await account(username)).toEqual(before);
@@ -72,7 +81,10 @@ describe('logIn', () => {
     expect(second.emailed).toBe(false);
     expect(ports.outbox.messages()).toHaveLength(1);
     expect(errorOf(await complete(first.flowToken, codeFor()))).toEqual({ code: 'flow_invalid' });
-    expect((await complete(second.flowToken, codeFor())).unwrap()).toEqual({ loginEmail: DIEGO.email, migrated: true });
+    expect((await complete(second.flowToken, codeFor())).unwrap()).toEqual({
+      loginEmail: DIEGO.email,
+      migrated: true,
+    });
   });
 
   it('a later sign-in, past the cooldown, sends a new code', async () => {
@@ -91,14 +103,24 @@ describe('logIn', () => {
       ports.clock.advance(61);
     }
     ports.clock.advance(600); // the last code expires
-    const r = await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx });
+    const r = await uc.logIn({
+      identifier: DIEGO.username,
+      password: DIEGO.password,
+      context: ctx,
+    });
     expect(errorOf(r)).toEqual({ code: 'throttled', retryAt: new Date(t0.getTime() + 3_600_000) });
   });
 
   it('email + current password of a migrated account signs in; the session validates', async () => {
     const { uc, migrate } = await setup();
     await migrate();
-    const r = (await uc.logIn({ identifier: 'Diego.Barron.Rmz@OXXOGAS.com', password: NEW_PASSWORD, context: ctx })).unwrap();
+    const r = (
+      await uc.logIn({
+        identifier: 'Diego.Barron.Rmz@OXXOGAS.com',
+        password: NEW_PASSWORD,
+        context: ctx,
+      })
+    ).unwrap();
     expect(r.kind).toBe('signed_in');
     if (r.kind !== 'signed_in') return;
     const session = (await uc.validateSession({ token: r.sessionToken })).unwrap();
@@ -108,7 +130,9 @@ describe('logIn', () => {
   it('legacy username + current password of a migrated account: the login is now the email (masked)', async () => {
     const { uc, migrate } = await setup();
     await migrate();
-    const r = (await uc.logIn({ identifier: DIEGO.username, password: NEW_PASSWORD, context: ctx })).unwrap();
+    const r = (
+      await uc.logIn({ identifier: DIEGO.username, password: NEW_PASSWORD, context: ctx })
+    ).unwrap();
     expect(r).toEqual({ kind: 'login_is_email', maskedEmail: 'diego.barron.***@oxxog**.c**' });
   });
 
@@ -117,13 +141,23 @@ describe('logIn', () => {
     const fail = () => uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
     for (let i = 0; i < 5; i++) expect(errorOf(await fail()).code).toBe('invalid_credentials');
     const throttled = errorOf(await fail());
-    expect(throttled).toEqual({ code: 'throttled', retryAt: new Date(ports.clock.now().getTime() + 1000) });
+    expect(throttled).toEqual({
+      code: 'throttled',
+      retryAt: new Date(ports.clock.now().getTime() + 1000),
+    });
     ports.clock.advance(1);
     expect(errorOf(await fail()).code).toBe('invalid_credentials'); // 6th failure: wait 2 s now
-    expect(errorOf(await fail())).toEqual({ code: 'throttled', retryAt: new Date(ports.clock.now().getTime() + 2000) });
+    expect(errorOf(await fail())).toEqual({
+      code: 'throttled',
+      retryAt: new Date(ports.clock.now().getTime() + 2000),
+    });
     // the right password after the wait resets the counter
     ports.clock.advance(2);
-    expect((await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })).isOk()).toBe(true);
+    expect(
+      (
+        await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+      ).isOk(),
+    ).toBe(true);
     expect((await account()).failedLogins).toBe(0);
 
     for (let i = 0; i < 100; i++) {
@@ -137,7 +171,9 @@ describe('logIn', () => {
   it('a saturated hasher answers busy', async () => {
     const { uc, ports } = await setup();
     ports.hasher.busy = true;
-    expect(errorOf(await uc.logIn({ identifier: 'nadie', password: 'x', context: ctx })).code).toBe('busy');
+    expect(errorOf(await uc.logIn({ identifier: 'nadie', password: 'x', context: ctx })).code).toBe(
+      'busy',
+    );
   });
 
   it('rehashes a password hash made with old parameters at sign-in', async () => {

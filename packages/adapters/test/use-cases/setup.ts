@@ -23,22 +23,46 @@ export async function setup(policies?: Partial<Policies>) {
   await seedLegacyAccounts(ports, [
     DIEGO,
     { username: 'SinCorreo', password: 'legacy-pass', customerNumber: '100', email: null },
-    { username: 'CorreoMalo', password: 'legacy-pass', customerNumber: '101', email: 'facturas@@x' },
-    { username: 'flotilla01', password: 'legacy-pass', customerNumber: '102', email: 'admin@flotillas.mx' },
-    { username: 'flotilla02', password: 'legacy-pass', customerNumber: '103', email: 'ADMIN@flotillas.mx' },
+    {
+      username: 'CorreoMalo',
+      password: 'legacy-pass',
+      customerNumber: '101',
+      email: 'facturas@@x',
+    },
+    {
+      username: 'flotilla01',
+      password: 'legacy-pass',
+      customerNumber: '102',
+      email: 'admin@flotillas.mx',
+    },
+    {
+      username: 'flotilla02',
+      password: 'legacy-pass',
+      customerNumber: '103',
+      email: 'ADMIN@flotillas.mx',
+    },
   ]);
   const uc = createUseCases(ports);
 
   const startRenewal = async (identifier = DIEGO.username, password = DIEGO.password) => {
     const r = await uc.logIn({ identifier, password, context: ctx });
     const value = r.unwrap();
-    if (value.kind !== 'renewal_started') throw new Error(`expected renewal_started, got ${value.kind}`);
+    if (value.kind !== 'renewal_started')
+      throw new Error(`expected renewal_started, got ${value.kind}`);
     return value as Extract<LogInOutcome, { kind: 'renewal_started' }>;
   };
   const codeFor = (email = DIEGO.email) => lastCodeFor(ports.outbox, email) as string;
-  const complete = (flowToken: string, code: string, password = NEW_PASSWORD, confirmation = password) =>
-    uc.completeRenewal({ flowToken, code, newPassword: password, confirmation, context: ctx });
-  const migrate = async (identifier = DIEGO.username, password = DIEGO.password, email = DIEGO.email) => {
+  const complete = (
+    flowToken: string,
+    code: string,
+    password = NEW_PASSWORD,
+    confirmation = password,
+  ) => uc.completeRenewal({ flowToken, code, newPassword: password, confirmation, context: ctx });
+  const migrate = async (
+    identifier = DIEGO.username,
+    password = DIEGO.password,
+    email = DIEGO.email,
+  ) => {
     const started = await startRenewal(identifier, password);
     (await complete(started.flowToken, codeFor(email))).unwrap();
   };

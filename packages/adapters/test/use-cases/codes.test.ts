@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
+
+describe('resendRenewalCode', () => {
+  it('refuses an unknown flow token', async () => {
+    const { uc } = await setup();
+    expect(errorOf(await uc.resendRenewalCode({ flowToken: 'forged', context: ctx }))).toEqual({
+      code: 'flow_invalid',
+    });
+  });
+
+  it('respects the 60 s cooldown and says when to retry', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    const { flowToken } = await startRenewal();
+    const r = await uc.resendRenewalCode({ flowToken, context: ctx });
+    expect(errorOf(r)).toEqual({
+      code: 'resend_too_soon',
+      retryAt: new Date(ports.clock.now().getTime() + 60_000),
+    });
+  });
+
+  it('sends a new code; the old one stops working; the flow keeps its token', async () => {
+    const { uc, ports, startRenewal, codeFor, complete } = await setup();
+    const { flowToken } = await startRenewal();
+    const oldCode = codeFor();
+    ports.clock.advance(60);
+    const r = (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
+    expect(r.maskedEmail).toBe('diego.barron.***@oxxog**.c**');
+    const newCode = codeFor();
+    expect(ports.outbox.messages()).toHaveLength(2);
+    if (oldCode !== newCode)
+      expect(errorOf(await complete(flowToken, oldCode)).code).toBe('code_invalid');
+    expect((await complete(flowToken, newCode)).isOk()).toBe(true);
+  });
+
+  it('allows 3 sends an hour', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    const t0 = ports.clock.now();
+    const { flowToken } = await startRenewal();
+    for (let i = 0; i < 2; i++) {
+      ports.clock.advance(60);
+      (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
+    }
+    ports.clock.advance(60);
+    expect(errorOf(await uc.resendRenewalCode({ flowToken, context: ctx }))).toEqual({
+      code: 'resend_too_soon',
+      retryAt: new Date(t0.getTime() + 3_600_000),
+    });
+  });
+});
+
+describe('completeRenewal', () => {
+  it('migrates the account: login = registered email, legacy hash gone, confirmation email, no session', async () => {
+    const { ports, startRenewal, codeFor, complete, account } = await setup();
+    const { flowToken } = await startRenewal();
+    expect((await complete(flowToken, codeFor())).unwrap()).toEqual({
+      loginEmail: DIEGO.email,
+      migrated: true,
+    });
+    const a = await account();
+    expect(a.status).toBe('migrated');
+    expect(JSON.stringify(a)).not.toContain('plain:');
+    expect(ports.outbox.messages().map((m) => m.email.template)).toEqual([
+      'renewal_code',
+      'renewal_completed',
+    ]);
+    expect(ports.outbox.messages()[1]?.email.data.loginEmail).toBe(DIEGO.email);
+  });
+
+  it('counts wrong codes: attempts left, then the code dies and even the right one is refused', async () => {
+    const { startRenewal, codeFor, complete, wrong } = await setup();
+    const { flowToken } = await startRenewal();
+    const code = codeFor();
+    for (let left = 4; left >= 1; left--)
+      expect(errorOf(await complete(flowToken, wrong(code)))).toEqual({
+        code: 'code_invalid',
+        attemptsLeft: left,
+      });
+    expect(errorOf(await complete(flowToken, wrong(code)))).toEqual({ code: 'code_exhausted' });
+    expect(errorOf(await complete(flowToken, code))).toEqual({ code: 'code_exhausted' });
+  });
+
+  it('refuses an expired code', async () => {
+    const { ports, startRenewal, codeFor, complete } = await setup();
+    const { flowToken } = await startRenewal();
+    ports.clock.advance(600);
+    expect(errorOf(await complete(flowToken, codeFor()))).toEqual({ code: 'code_expired' });
+  });
+
+  it('rejects a bad new password without spending an attempt', async () => {
+    const { startRenewal, codeFor, complete, account } = await setup();
+    const { flowToken } = await startRenewal();
+    const r = await complete(flowToken, codeFor(), 'corta', 'otra');
+    expect(errorOf(r)).toEqual({
+      code: 'password_rejected',
+      reasons: [{ kind: 'too_short', min: 12 }, { kind: 'mismatch' }],
+    });
+    const a = await account();
+    expect(a.status === 'pending_renewal' && a.challenge.attempts).toBe(0);
+    expect(errorOf(await complete(flowToken, codeFor(), 'password1234')).code).toBe(
+      'password_rejected',
+    );
+  });
+
+  it('10 wrong codes per account per day across resends; a resend never resets it', async () => {
+    const { uc, ports, startRenewal, codeFor, complete, wrong, account } = await setup();
+    const { flowToken } = await startRenewal();
+    for (let i = 0; i < 4; i++) await complete(flowToken, wrong(codeFor()));
+    ports.clock.advance(60);
+    (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
+    expect((await account()).wrongCodes).toBe(4);
+    for (let i = 0; i < 4; i++) await complete(flowToken, wrong(codeFor()));
+    ports.clock.advance(60);
+    (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
+    for (let i = 0; i < 2; i++) await complete(flowToken, wrong(codeFor()));
+    expect((await account()).wrongCodes).toBe(10);
+    // the current code is still alive (2 wrong tries) but the account's budget is spent
+    expect(errorOf(await complete(flowToken, codeFor())).code).toBe('throttled');
+    ports.clock.advance(86_400);
+    (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
+    expect((await complete(flowToken, codeFor())).isOk()).toBe(true);
+  });
+
+  it('a second completion (double submission) is refused cleanly', async () => {
+    const { startRenewal, codeFor, complete } = await setup();
+    const { flowToken } = await startRenewal();
+    const code = codeFor();
+    const [a, b] = await Promise.all([complete(flowToken, code), complete(flowToken, code)]);
+    expect([a.isOk(), b.isOk()].filter(Boolean)).toHaveLength(1);
+    expect(errorOf(await complete(flowToken, code))).toEqual({ code: 'flow_invalid' });
+  });
+
+  it('email taken between the code and the completion: email_taken, nothing changes', async () => {
+    const { startRenewal, codeFor, complete, migrate, account } = await setup();
+    const { flowToken } = await startRenewal('flotilla02', 'legacy-pass');
+    const code = codeFor('admin@flotillas.mx');
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const before = await account('flotilla02');
+    expect(errorOf(await complete(flowToken, code)).code).toBe('email_taken');
+    expect(await account('flotilla02')).toEqual(before);
+  });
+});
+
+describe('recovery', () => {
+  it('answers the same for unknown, undeliverable and real accounts', async () => {
+    const { uc, ports } = await setup();
+    for (const identifier of ['nadie', 'nadie@example.com', 'SinCorreo', 'x y', DIEGO.username]) {
+      const r = (await uc.requestRecovery({ identifier, context: ctx })).unwrap();
+      expect(Object.keys(r)).toEqual(['flowToken']);
+      expect(r.flowToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
+    expect(ports.outbox.messages()).toHaveLength(1);
+  });
+
+  it('a legacy account whose password is forgotten is migrated by recovery', async () => {
+    const { uc, codeFor, account } = await setup();
+    const { flowToken } = (
+      await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })
+    ).unwrap();
+    const a = await account();
+    expect(a.status === 'pending_renewal' && a.origin).toBe('recovery');
+    const r = await uc.completeRecovery({
+      flowToken,
+      code: codeFor(),
+      newPassword: NEW_PASSWORD,
+      confirmation: NEW_PASSWORD,
+      context: ctx,
+    });
+    expect(r.unwrap()).toEqual({ loginEmail: DIEGO.email, migrated: true });
+  });
+
+  it('sets a new password on a migrated account and ends its sessions', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    const signedIn = (
+      await uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })
+    ).unwrap();
+    if (signedIn.kind !== 'signed_in') throw new Error('not signed in');
+    const { flowToken } = (
+      await uc.requestRecovery({ identifier: DIEGO.email, context: ctx })
+    ).unwrap();
+    const code = ports.outbox.messages().at(-1)?.email.secret?.code as string;
+    expect(ports.outbox.messages().at(-1)?.email.template).toBe('recovery_code');
+    // a recovery flow is not a renewal
+    expect(
+      errorOf(
+        await uc.completeRenewal({
+          flowToken,
+          code,
+          newPassword: 'otra frase muy larga',
+          confirmation: 'otra frase muy larga',
+          context: ctx,
+        }),
+      ),
+    ).toEqual({ code: 'flow_invalid' });
+    const r = await uc.completeRecovery({
+      flowToken,
+      code,
+      newPassword: 'otra frase muy larga',
+      confirmation: 'otra frase muy larga',
+      context: ctx,
+    });
+    expect(r.unwrap()).toEqual({ loginEmail: DIEGO.email, migrated: false });
+    expect(errorOf(await uc.validateSession({ token: signedIn.sessionToken }))).toEqual({
+      code: 'session_invalid',
+    });
+    expect(ports.outbox.messages().at(-1)?.email.template).toBe('password_changed');
+    expect(
+      (
+        await uc.logIn({ identifier: DIEGO.email, password: 'otra frase muy larga', context: ctx })
+      ).isOk(),
+    ).toBe(true);
+  });
+});
