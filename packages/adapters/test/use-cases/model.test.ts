@@ -1,0 +1,199 @@
+import type { DomainError, Result, UseCases } from '@renueva/domain';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { MemoryPorts } from '../../src/index.js';
+import { numRuns } from './runs.js';
+import { ctx, DIEGO, setup } from './setup.js';
+
+/**
+ * The model: far simpler than the system. One customer: their status, the password
+ * that opens the account now, the clock, and the last code emailed (with when).
+ * It never calls domain code; it only says which outcomes are possible.
+ */
+interface Model {
+  status: 'legacy' | 'pending' | 'migrated';
+  password: string;
+  now: number;
+  lastCode: { code: string; at: number } | null;
+}
+
+interface Real {
+  uc: UseCases;
+  ports: MemoryPorts;
+  flow: string | null;
+  session: string | null;
+}
+
+const CODE_LIFETIME = 600_000;
+const PASSWORDS = ['una frase bastante larga', 'otra frase también larga'];
+
+const status = async (r: Real) =>
+  (await r.ports.accounts.findByLegacyUsername(DIEGO.username))?.status;
+const codeOf = (r: Real) => r.ports.outbox.messages().at(-1)?.email.secret?.code ?? null;
+const errorCode = <T>(x: Result<T, DomainError>) => (x.isErr() ? x.error.code : null);
+
+/** Read the newest code email into the model (the customer reads their inbox). */
+function readInbox(m: Model, r: Real) {
+  const code = codeOf(r);
+  if (code && code !== m.lastCode?.code) m.lastCode = { code, at: m.now };
+}
+
+async function sameStatus(m: Model, r: Real) {
+  expect(await status(r)).toBe(
+    { legacy: 'legacy', pending: 'pending_renewal', migrated: 'migrated' }[m.status],
+  );
+}
+
+class SignIn implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly by: 'username' | 'email',
+    readonly rightPassword: boolean,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const identifier = this.by === 'username' ? DIEGO.username : DIEGO.email;
+    const password = this.rightPassword ? m.password : 'not the password';
+    const out = await r.uc.logIn({ identifier, password, context: ctx });
+    const kind = out.isOk() ? out.value.kind : out.error.code;
+    if (!this.rightPassword) expect(['invalid_credentials', 'throttled']).toContain(kind);
+    else if (m.status === 'migrated')
+      expect(kind).toBe(this.by === 'email' ? 'signed_in' : 'login_is_email');
+    else if (this.by === 'email') expect(kind).toBe('invalid_credentials');
+    else expect(['renewal_started', 'throttled']).toContain(kind);
+
+    if (out.isOk() && out.value.kind === 'renewal_started') {
+      m.status = 'pending';
+      r.flow = out.value.flowToken;
+    }
+    if (out.isOk() && out.value.kind === 'signed_in') r.session = out.value.sessionToken;
+    readInbox(m, r);
+    await sameStatus(m, r);
+  }
+  toString = () => `SignIn(${this.by}, ${this.rightPassword ? 'right' : 'wrong'})`;
+}
+
+class Resend implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const out = await r.uc.resendRenewalCode({ flowToken: r.flow ?? 'none', context: ctx });
+    if (out.isOk()) expect(m.status).not.toBe('legacy');
+    else expect(['flow_invalid', 'resend_too_soon', 'throttled']).toContain(out.error.code);
+    readInbox(m, r);
+    await sameStatus(m, r);
+  }
+  toString = () => 'Resend';
+}
+
+class EnterCode implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly right: boolean) {}
+  check = (m: Readonly<Model>) => m.lastCode !== null;
+  async run(m: Model, r: Real) {
+    const code = this.right
+      ? (m.lastCode?.code as string)
+      : m.lastCode?.code === '000000'
+        ? '111111'
+        : '000000';
+    const next = PASSWORDS.find((p) => p !== m.password) as string;
+    const input = {
+      flowToken: r.flow ?? 'none',
+      code,
+      newPassword: next,
+      confirmation: next,
+      context: ctx,
+    };
+    const out =
+      m.status === 'migrated'
+        ? await r.uc.completeRecovery(input)
+        : await r.uc.completeRenewal(input);
+    const fresh = m.lastCode !== null && m.now - m.lastCode.at < CODE_LIFETIME;
+    if (out.isOk()) {
+      expect(this.right && fresh).toBe(true);
+      m.status = 'migrated';
+      m.password = next;
+      r.session = null;
+    } else if (this.right) {
+      expect(['code_expired', 'code_exhausted', 'throttled', 'flow_invalid']).toContain(
+        errorCode(out),
+      );
+      if (errorCode(out) === 'code_expired') expect(fresh).toBe(false);
+    } else {
+      expect([
+        'code_invalid',
+        'code_exhausted',
+        'code_expired',
+        'throttled',
+        'flow_invalid',
+      ]).toContain(errorCode(out));
+    }
+    await sameStatus(m, r);
+  }
+  toString = () => `EnterCode(${this.right ? 'right' : 'wrong'})`;
+}
+
+class Recover implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly by: 'username' | 'email') {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const identifier = this.by === 'username' ? DIEGO.username : DIEGO.email;
+    const out = await r.uc.requestRecovery({ identifier, context: ctx });
+    expect(out.isOk()).toBe(true); // always the same answer
+    r.flow = out.unwrap().flowToken;
+    const known = this.by === 'username' || m.status === 'migrated';
+    if (known && m.status === 'legacy' && codeOf(r)) m.status = 'pending';
+    readInbox(m, r);
+    await sameStatus(m, r);
+  }
+  toString = () => `Recover(${this.by})`;
+}
+
+class Wait implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly seconds: number) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    m.now += this.seconds * 1000;
+    r.ports.clock.advance(this.seconds);
+  }
+  toString = () => `Wait(${this.seconds}s)`;
+}
+
+class LogOut implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(_m: Model, r: Real) {
+    if (r.session) {
+      (await r.uc.logOut({ token: r.session })).unwrap();
+      expect(errorCode(await r.uc.validateSession({ token: r.session }))).toBe('session_invalid');
+      r.session = null;
+    }
+  }
+  toString = () => 'LogOut';
+}
+
+const commands = [
+  fc
+    .constantFrom('username' as const, 'email' as const)
+    .chain((by) => fc.boolean().map((ok) => new SignIn(by, ok))),
+  fc.constant(new Resend()),
+  fc.boolean().map((right) => new EnterCode(right)),
+  fc.constantFrom('username' as const, 'email' as const).map((by) => new Recover(by)),
+  fc.constantFrom(5, 61, 400, 3600).map((s) => new Wait(s)),
+  fc.constant(new LogOut()),
+];
+
+describe('model-based: the whole flow against a simple model', () => {
+  it('agrees with the model on every step', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: 'large' }), async (cmds) => {
+        const s = await setup();
+        const model: Model = {
+          status: 'legacy',
+          password: DIEGO.password,
+          now: s.ports.clock.now().getTime(),
+          lastCode: null,
+        };
+        const real: Real = { uc: s.uc, ports: s.ports, flow: null, session: null };
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
+      }),
+      { numRuns: numRuns(300) },
+    );
+  });
+});
