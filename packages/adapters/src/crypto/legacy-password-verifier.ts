@@ -1,0 +1,197 @@
+import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { verify as argon2Verify } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import {
+  Err,
+  type HasherBusy,
+  type LegacyPasswordVerifier,
+  Ok,
+  type Result,
+} from '@renueva/domain';
+import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/** Bounds on work factors read from imported hashes: a hostile row must not DoS us. */
+const MAX_PBKDF2_ITERATIONS = 2_000_000;
+const MAX_ARGON2_MEMORY_KIB = 262_144;
+const MAX_ARGON2_TIME = 10;
+
+type Digest = 'sha1' | 'sha256' | 'sha512';
+
+/** A parsed stored hash: how to check a password against it. */
+type Scheme =
+  | { kind: 'bcrypt'; hash: string }
+  | { kind: 'argon2'; hash: string }
+  | { kind: 'pbkdf2'; digest: Digest; iterations: number; salt: Buffer; expected: Buffer }
+  | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; expected: Buffer }
+  | { kind: 'plain'; text: string };
+
+const HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function parseAspNetIdentity(encoded: string): Scheme | null {
+  if (!BASE64.test(encoded)) return null;
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes[0] === 0x00 && bytes.length === 49) {
+    // Identity v2: PBKDF2-HMAC-SHA1, 1000 iterations, 128-bit salt, 256-bit subkey
+    return {
+      kind: 'pbkdf2',
+      digest: 'sha1',
+      iterations: 1000,
+      salt: bytes.subarray(1, 17),
+      expected: bytes.subarray(17),
+    };
+  }
+  if (bytes[0] === 0x01 && bytes.length >= 13) {
+    // Identity v3: marker, PRF, iteration count, salt length (uint32 big-endian), salt, subkey
+    const prf = bytes.readUInt32BE(1);
+    const iterations = bytes.readUInt32BE(5);
+    const saltLength = bytes.readUInt32BE(9);
+    const digest = (['sha1', 'sha256', 'sha512'] as const)[prf];
+    const expected = bytes.subarray(13 + saltLength);
+    if (
+      !digest ||
+      saltLength < 16 ||
+      iterations < 1 ||
+      iterations > MAX_PBKDF2_ITERATIONS ||
+      expected.length < 16
+    )
+      return null;
+    return {
+      kind: 'pbkdf2',
+      digest,
+      iterations,
+      salt: bytes.subarray(13, 13 + saltLength),
+      expected,
+    };
+  }
+  return null;
+}
+
+function parseDjango(stored: string): Scheme | null {
+  const [algorithm, iterationsText, salt, hash, ...rest] = stored.split('$');
+  const digest =
+    algorithm === 'pbkdf2_sha256' ? 'sha256' : algorithm === 'pbkdf2_sha1' ? 'sha1' : null;
+  if (
+    !digest ||
+    rest.length > 0 ||
+    !salt ||
+    !hash ||
+    !BASE64.test(hash) ||
+    !/^[0-9]{1,7}$/.test(iterationsText ?? '')
+  )
+    return null;
+  const iterations = Number(iterationsText);
+  const expected = Buffer.from(hash, 'base64');
+  if (
+    iterations < 1 ||
+    iterations > MAX_PBKDF2_ITERATIONS ||
+    expected.length !== (digest === 'sha256' ? 32 : 20)
+  )
+    return null;
+  return { kind: 'pbkdf2', digest, iterations, salt: Buffer.from(salt, 'utf8'), expected };
+}
+
+function parseArgon2(stored: string): Scheme | null {
+  const m =
+    /^\$argon2(id|i|d)\$v=(16|19)\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
+      stored,
+    );
+  if (
+    !m ||
+    Number(m[3]) > MAX_ARGON2_MEMORY_KIB ||
+    Number(m[4]) > MAX_ARGON2_TIME ||
+    Number(m[4]) < 1
+  )
+    return null;
+  return { kind: 'argon2', hash: stored };
+}
+
+/** Reads the scheme a stored hash names (DESIGN section 8); null when unknown or malformed. */
+export function parseLegacyHash(stored: string): Scheme | null {
+  if (/^\$2[aby]\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/.test(stored))
+    return { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') };
+  if (stored.startsWith('$argon2')) return parseArgon2(stored);
+  if (stored.startsWith('pbkdf2_')) return parseDjango(stored);
+  const colon = stored.indexOf(':');
+  if (colon < 0) return null;
+  const [prefix, value] = [stored.slice(0, colon), stored.slice(colon + 1)];
+  switch (prefix) {
+    case 'aspnet-identity':
+      return parseAspNetIdentity(value);
+    case 'md5':
+    case 'sha1':
+    case 'sha256':
+      return new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[prefix]}}$`).test(value)
+        ? { kind: 'digest', digest: prefix, expected: Buffer.from(value, 'hex') }
+        : null;
+    case 'plain':
+      return value.length > 0 ? { kind: 'plain', text: value } : null;
+    default:
+      return null;
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+
+/**
+ * Verifies imported legacy hashes with constant-time comparisons. Slow schemes go
+ * through the same kind of bounded queue as argon2 (busy past it). Malformed hashes
+ * are `false`, never an exception.
+ */
+export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
+  readonly #limiter: WorkLimiter;
+
+  constructor(options: LimiterOptions = {}) {
+    this.#limiter = new WorkLimiter(options);
+  }
+
+  recognizes(stored: string): boolean {
+    return parseLegacyHash(stored) !== null;
+  }
+
+  async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
+    const scheme = parseLegacyHash(stored);
+    if (!scheme) return Ok(false);
+    switch (scheme.kind) {
+      case 'digest':
+        return Ok(
+          equal(createHash(scheme.digest).update(password, 'utf8').digest(), scheme.expected),
+        );
+      case 'plain':
+        // compare digests so the comparison time does not depend on the lengths
+        return Ok(equal(sha256(password), sha256(scheme.text)));
+      default: {
+        const result = await this.#limiter.run(() =>
+          slowVerify(scheme, password).catch(() => false),
+        );
+        return result.isOk() ? Ok(result.value) : Err(result.error);
+      }
+    }
+  }
+}
+
+async function slowVerify(
+  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' }>,
+  password: string,
+): Promise<boolean> {
+  switch (scheme.kind) {
+    case 'bcrypt':
+      return bcryptVerify(password, scheme.hash);
+    case 'argon2':
+      return argon2Verify(scheme.hash, password);
+    case 'pbkdf2': {
+      const derived = await pbkdf2Async(
+        password,
+        scheme.salt,
+        scheme.iterations,
+        scheme.expected.length,
+        scheme.digest,
+      );
+      return equal(derived, scheme.expected);
+    }
+  }
+}
