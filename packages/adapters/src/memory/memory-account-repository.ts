@@ -110,21 +110,22 @@ export class MemoryAccountRepository implements AccountRepository {
       outcome.rejected.push({ line: row.line, reason } as RejectedRow);
 
     for await (const row of rows) {
-      const firstCustomer = byCustomer.get(row.customerNumber);
-      if (firstCustomer !== undefined) {
+      // the first line of a customer number or username wins, even if it is rejected later
+      const firstCustomer = byCustomer.get(row.customerNumber) ?? row.line;
+      const firstUsername = byUsername.get(lower(row.username)) ?? row.line;
+      byCustomer.set(row.customerNumber, firstCustomer);
+      byUsername.set(lower(row.username), firstUsername);
+      if (firstCustomer < row.line) {
         reject(
           row,
           `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
         );
         continue;
       }
-      byCustomer.set(row.customerNumber, row.line);
-      const firstUsername = byUsername.get(lower(row.username));
-      if (firstUsername !== undefined) {
+      if (firstUsername < row.line) {
         reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
         continue;
       }
-      byUsername.set(lower(row.username), row.line);
       const owner = await this.findByLegacyUsername(row.username);
       if (owner && owner.customerNumber !== row.customerNumber) {
         reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);

@@ -1,0 +1,87 @@
+/**
+ * Plain-SQL migrations, applied in order and recorded in `schema_migrations`. Kept in
+ * a module (not .sql files) so they ship inside `dist/` with no copy step. Each is a
+ * list of statements: PGlite's extended protocol takes one statement per query.
+ * Never edit an applied migration: add a new one.
+ */
+export const MIGRATIONS: { name: string; statements: string[] }[] = [
+  {
+    name: '001-initial',
+    statements: [
+      `CREATE TABLE accounts (
+        id uuid PRIMARY KEY,
+        customer_number text NOT NULL,
+        legacy_username text NOT NULL,
+        registered_email text,
+        status text NOT NULL CHECK (status IN ('legacy', 'pending_renewal', 'migrated')),
+        legacy_password_hash text,
+        login_email text,
+        password_hash text,
+        migrated_at timestamptz,
+        password_changed_at timestamptz,
+        origin text CHECK (origin IN ('login', 'recovery')),
+        code_hash text,
+        flow_token_hash text,
+        code_issued_at timestamptz,
+        code_expires_at timestamptz,
+        code_attempts integer,
+        code_sends integer,
+        code_last_sent_at timestamptz,
+        failed_logins integer NOT NULL DEFAULT 0,
+        last_failed_login_at timestamptz,
+        wrong_codes integer NOT NULL DEFAULT 0,
+        wrong_codes_since timestamptz,
+        recent_sends timestamptz[] NOT NULL DEFAULT '{}',
+        version bigint NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CONSTRAINT legacy_shape CHECK (status <> 'legacy' OR
+          (legacy_password_hash IS NOT NULL AND login_email IS NULL AND code_hash IS NULL)),
+        CONSTRAINT pending_shape CHECK (status <> 'pending_renewal' OR
+          (legacy_password_hash IS NOT NULL AND login_email IS NULL AND code_hash IS NOT NULL AND origin IS NOT NULL)),
+        CONSTRAINT migrated_shape CHECK (status <> 'migrated' OR
+          (legacy_password_hash IS NULL AND login_email IS NOT NULL AND password_hash IS NOT NULL)),
+        CONSTRAINT challenge_shape CHECK ((code_hash IS NULL) = (flow_token_hash IS NULL))
+      )`,
+      'CREATE UNIQUE INDEX accounts_customer_number ON accounts (customer_number)',
+      'CREATE UNIQUE INDEX accounts_legacy_username ON accounts (lower(legacy_username))',
+      'CREATE UNIQUE INDEX accounts_login_email ON accounts (lower(login_email))',
+      'CREATE INDEX accounts_registered_email ON accounts (lower(registered_email))',
+      'CREATE INDEX accounts_flow_token ON accounts (flow_token_hash) WHERE flow_token_hash IS NOT NULL',
+      `CREATE TABLE sessions (
+        id_hash text PRIMARY KEY,
+        account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
+      'CREATE INDEX sessions_account ON sessions (account_id)',
+      `CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        template text NOT NULL,
+        recipient text NOT NULL,
+        locale text NOT NULL,
+        data jsonb NOT NULL,
+        secret text,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        next_attempt_at timestamptz,
+        locked_until timestamptz,
+        last_error text,
+        sent_at timestamptz
+      )`,
+      `CREATE INDEX outbox_due ON outbox (created_at) WHERE status = 'pending'`,
+      `CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        action text NOT NULL,
+        account_id uuid,
+        at timestamptz NOT NULL,
+        ip text,
+        detail jsonb NOT NULL DEFAULT '{}'
+      )`,
+      'CREATE INDEX audit_log_at ON audit_log (at)',
+      'CREATE INDEX audit_log_account ON audit_log (account_id)',
+    ],
+  },
+];

@@ -1,0 +1,307 @@
+import type { Account, MigratedAccount, PendingRenewal } from '@renueva/domain';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { at, type MakeFixture, rowsOf, type StoreFixture, seed, T0 } from './fixture.js';
+
+const challenge = (n: number) => ({
+  codeHash: `code-hash-${n}`,
+  flowTokenHash: `flow-hash-${n}`,
+  issuedAt: at(0),
+  expiresAt: at(600),
+  attempts: 0,
+  sends: 1,
+  lastSentAt: at(0),
+});
+
+const pending = (a: Account, n = 1): PendingRenewal => {
+  if (a.status === 'migrated') throw new Error('migrated');
+  return {
+    ...a,
+    status: 'pending_renewal',
+    legacyPasswordHash: a.legacyPasswordHash,
+    origin: 'login',
+    challenge: challenge(n),
+    recentSends: [at(0)],
+    version: a.version + 1,
+    updatedAt: at(1),
+  };
+};
+
+const migrated = (a: PendingRenewal, loginEmail: string): MigratedAccount => {
+  const { legacyPasswordHash: _l, challenge: _c, origin: _o, ...rest } = a;
+  return {
+    ...rest,
+    status: 'migrated',
+    loginEmail,
+    passwordHash: '$argon2id$fake',
+    migratedAt: at(2),
+    passwordChangedAt: at(2),
+    recovery: null,
+    version: a.version + 1,
+  };
+};
+
+/** The AccountRepository contract: every implementation must pass it. */
+export function accountRepositoryContract(name: string, make: MakeFixture) {
+  describe(`AccountRepository contract: ${name}`, () => {
+    let f: StoreFixture;
+    beforeEach(async () => {
+      f = await make();
+    });
+
+    it('finds accounts by id, customer number, username (any case) and flow-token hash; null otherwise', async () => {
+      const [a] = await seed(f.accounts, [
+        { customerNumber: '2242455', username: 'dBarronRmz1', email: 'Diego@X.mx' },
+      ]);
+      if (!a) throw new Error('not seeded');
+      expect(a).toMatchObject({
+        status: 'legacy',
+        customerNumber: '2242455',
+        legacyUsername: 'dBarronRmz1',
+        registeredEmail: 'Diego@X.mx',
+        version: 1,
+        failedLogins: 0,
+        wrongCodes: 0,
+        recentSends: [],
+        createdAt: T0,
+      });
+      expect(await f.accounts.findById(a.id)).toEqual(a);
+      expect(await f.accounts.findByLegacyUsername('DBARRONRMZ1')).toEqual(a);
+      expect(await f.accounts.findByCustomerNumber('2242455')).toEqual(a);
+      expect(await f.accounts.findByLegacyUsername('nobody')).toBeNull();
+      expect(await f.accounts.findById('00000000-0000-0000-0000-000000000000')).toBeNull();
+      expect(await f.accounts.findById('not-a-uuid')).toBeNull();
+      expect(await f.accounts.findByCustomerNumber('1')).toBeNull();
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toBeNull();
+      expect(await f.accounts.findByLoginEmail('diego@x.mx')).toBeNull(); // not migrated yet
+    });
+
+    it('saves with a version check; a stale version is a conflict and writes nothing', async () => {
+      const [a] = await seed(f.accounts, [{}]);
+      if (!a) throw new Error('not seeded');
+      const next = pending(a);
+      expect(
+        (await f.accounts.save(next, { expectedVersion: a.version, effects: [] })).isOk(),
+      ).toBe(true);
+      expect(await f.accounts.findById(a.id)).toEqual(next);
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toEqual(next);
+      const stale = await f.accounts.save(pending(a, 2), {
+        expectedVersion: a.version,
+        effects: [],
+      });
+      expect(stale.isErr() && stale.error).toEqual({ code: 'conflict' });
+      expect(await f.accounts.findById(a.id)).toEqual(next);
+    });
+
+    it('round-trips every state, with challenges, counters and send times', async () => {
+      const [a] = await seed(f.accounts, [{ email: 'ana@x.mx' }]);
+      if (!a) throw new Error('not seeded');
+      const p = {
+        ...pending(a),
+        failedLogins: 3,
+        lastFailedLoginAt: at(5),
+        wrongCodes: 2,
+        wrongCodesSince: at(6),
+      };
+      (await f.accounts.save(p, { expectedVersion: a.version, effects: [] })).unwrap();
+      expect(await f.accounts.findById(a.id)).toEqual(p);
+      const m = { ...migrated(p, 'ana@x.mx'), recovery: challenge(9) };
+      (await f.accounts.save(m, { expectedVersion: p.version, effects: [] })).unwrap();
+      expect(await f.accounts.findById(a.id)).toEqual(m);
+      expect(await f.accounts.findByLoginEmail('ANA@X.MX')).toEqual(m);
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-9')).toEqual(m);
+      expect(await f.accounts.countByStatus()).toEqual({
+        legacy: 0,
+        pending_renewal: 0,
+        migrated: 1,
+      });
+    });
+
+    it('two migrated accounts never share a login email (any case): email_taken, nothing written', async () => {
+      const [a, b] = await seed(f.accounts, [{ email: 'same@x.mx' }, { email: 'SAME@x.mx' }]);
+      if (!a || !b) throw new Error('not seeded');
+      const pa = pending(a);
+      (await f.accounts.save(pa, { expectedVersion: a.version, effects: [] })).unwrap();
+      (
+        await f.accounts.save(migrated(pa, 'same@x.mx'), {
+          expectedVersion: pa.version,
+          effects: [],
+        })
+      ).unwrap();
+      const pb = pending(b, 2);
+      (await f.accounts.save(pb, { expectedVersion: b.version, effects: [] })).unwrap();
+      const clash = await f.accounts.save(migrated(pb, 'Same@X.mx'), {
+        expectedVersion: pb.version,
+        effects: [
+          {
+            type: 'audit',
+            entry: {
+              action: 'renewal_completed',
+              accountId: b.id,
+              at: at(3),
+              ip: null,
+              detail: {},
+            },
+          },
+        ],
+      });
+      expect(clash.isErr() && clash.error).toEqual({ code: 'email_taken' });
+      expect(await f.accounts.findById(b.id)).toEqual(pb);
+      expect(await f.audit.countByAction(null)).toEqual({});
+    });
+
+    it('writes the effects of a save with it: emails to the outbox, entries to the audit log', async () => {
+      const [a] = await seed(f.accounts, [{}]);
+      if (!a) throw new Error('not seeded');
+      const next = pending(a);
+      (
+        await f.accounts.save(next, {
+          expectedVersion: a.version,
+          effects: [
+            {
+              type: 'email',
+              email: {
+                template: 'renewal_code',
+                to: 'user1000@example.mx',
+                locale: 'es-MX',
+                data: {
+                  customerNumber: '1000',
+                  expiresAt: at(600),
+                  requestedAt: at(0),
+                  requestIp: '203.0.113.7',
+                },
+                secret: { code: '123456' },
+              },
+            },
+            {
+              type: 'audit',
+              entry: {
+                action: 'renewal_started',
+                accountId: a.id,
+                at: at(0),
+                ip: '203.0.113.7',
+                detail: { origin: 'login' },
+              },
+            },
+          ],
+        })
+      ).unwrap();
+      const [message] = await f.outbox.claim(at(1), at(61), 10);
+      expect(message?.email).toEqual({
+        template: 'renewal_code',
+        to: 'user1000@example.mx',
+        locale: 'es-MX',
+        data: {
+          customerNumber: '1000',
+          expiresAt: at(600),
+          requestedAt: at(0),
+          requestIp: '203.0.113.7',
+        },
+        secret: { code: '123456' },
+      });
+      expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
+      // a conflicting save writes no effects
+      await f.accounts.save(pending(a, 3), {
+        expectedVersion: a.version,
+        effects: [
+          {
+            type: 'audit',
+            entry: { action: 'code_sent', accountId: a.id, at: at(0), ip: null, detail: {} },
+          },
+        ],
+      });
+      expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
+    });
+
+    describe('importLegacy', () => {
+      it('inserts, reports duplicates and owned usernames by line, counts email issues', async () => {
+        await seed(f.accounts, [
+          { customerNumber: '1', username: 'existente', email: 'shared@x.mx' },
+        ]);
+        const outcome = await f.accounts.importLegacy(
+          rowsOf([
+            { customerNumber: '10', username: 'ana' },
+            { customerNumber: '10', username: 'otra' },
+            { customerNumber: '11', username: 'ANA' },
+            { customerNumber: '12', username: 'Existente' },
+            { customerNumber: '13', username: 'sin-correo', email: null, emailValid: false },
+            { customerNumber: '14', username: 'correo-malo', email: 'x@@y', emailValid: false },
+            { customerNumber: '15', username: 'compartido', email: 'SHARED@x.mx' },
+            { customerNumber: '16', username: 'b1', email: 'flota@x.mx' },
+            { customerNumber: '17', username: 'b2', email: 'flota@x.mx' },
+          ]),
+          { dryRun: false, now: T0 },
+        );
+        expect(outcome).toEqual({
+          inserted: 6,
+          updated: 0,
+          unchanged: 0,
+          skipped: 0,
+          rejected: [
+            { line: 3, reason: 'duplicate customer_number 10 (first at line 2)' },
+            { line: 4, reason: 'duplicate username ANA (first at line 2)' },
+            { line: 5, reason: 'username Existente belongs to customer 1' },
+          ],
+          emailMissing: 1,
+          emailInvalid: 1,
+          emailShared: 3,
+        });
+        expect(await f.accounts.countByStatus()).toEqual({
+          legacy: 7,
+          pending_renewal: 0,
+          migrated: 0,
+        });
+      });
+
+      it('is idempotent, updates changed legacy accounts, never touches pending or migrated ones', async () => {
+        const rows = [
+          { customerNumber: '20', username: 'a' },
+          { customerNumber: '21', username: 'b' },
+          { customerNumber: '22', username: 'c' },
+        ];
+        const [a, b] = await seed(f.accounts, rows);
+        if (!a || !b) throw new Error('not seeded');
+        const again = await f.accounts.importLegacy(rowsOf(rows), { dryRun: false, now: at(10) });
+        expect(again).toMatchObject({
+          inserted: 0,
+          updated: 0,
+          unchanged: 3,
+          skipped: 0,
+          rejected: [],
+        });
+        const pa = pending(a);
+        (await f.accounts.save(pa, { expectedVersion: a.version, effects: [] })).unwrap();
+        const changed = [
+          { customerNumber: '20', username: 'a', passwordHash: 'plain:new' },
+          { customerNumber: '21', username: 'B-renamed', email: 'b@nuevo.mx' },
+          { customerNumber: '22', username: 'c' },
+        ];
+        const dry = await f.accounts.importLegacy(rowsOf(changed), { dryRun: true, now: at(20) });
+        expect(dry).toMatchObject({ updated: 1, unchanged: 1, skipped: 1 });
+        expect(await f.accounts.findById(b.id)).toEqual(b);
+        const real = await f.accounts.importLegacy(rowsOf(changed), { dryRun: false, now: at(20) });
+        expect(real).toMatchObject({ updated: 1, unchanged: 1, skipped: 1 });
+        expect(await f.accounts.findById(a.id)).toEqual(pa);
+        expect(await f.accounts.findById(b.id)).toMatchObject({
+          legacyUsername: 'B-renamed',
+          registeredEmail: 'b@nuevo.mx',
+          version: b.version + 1,
+          updatedAt: at(20),
+        });
+      });
+
+      it('keeps odd text intact (quotes, commas, accents)', async () => {
+        const [a] = await seed(f.accounts, [
+          {
+            customerNumber: '30',
+            username: 'josé"o,k',
+            email: 'José <j@x.mx>',
+            emailValid: false,
+            passwordHash: 'plain:a,"b"\nc',
+          },
+        ]);
+        expect(a).toMatchObject({ legacyUsername: 'josé"o,k', registeredEmail: 'José <j@x.mx>' });
+        expect(a?.status === 'legacy' && a.legacyPasswordHash).toBe('plain:a,"b"\nc');
+      });
+    });
+  });
+}

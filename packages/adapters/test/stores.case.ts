@@ -1,0 +1,156 @@
+import type { EmailMessage } from '@renueva/domain';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { at, type MakeFixture, type StoreFixture, seed } from './fixture.js';
+
+const email = (n: number, template: EmailMessage['template'] = 'renewal_code'): EmailMessage => ({
+  template,
+  to: `c${n}@x.mx`,
+  locale: 'es-MX',
+  data: { customerNumber: String(n), requestedAt: at(n), requestIp: null, expiresAt: at(n + 600) },
+  ...(template.endsWith('_code') ? { secret: { code: String(100000 + n) } } : {}),
+});
+
+/** Puts emails in the outbox the only way the system does: with a save. */
+async function enqueue(f: StoreFixture, emails: EmailMessage[]) {
+  const [a] = await seed(f.accounts, [{}]);
+  if (!a) throw new Error('not seeded');
+  (
+    await f.accounts.save(
+      { ...a, version: a.version + 1 },
+      {
+        expectedVersion: a.version,
+        effects: emails.map((e) => ({ type: 'email' as const, email: e })),
+      },
+    )
+  ).unwrap();
+}
+
+export function sessionStoreContract(name: string, make: MakeFixture) {
+  describe(`SessionStore contract: ${name}`, () => {
+    let f: StoreFixture;
+    beforeEach(async () => {
+      f = await make();
+    });
+
+    it('creates, reads, touches, deletes (idempotently) and ends all sessions of an account', async () => {
+      const [a, b] = await seed(f.accounts, [{}, {}]);
+      if (!a || !b) throw new Error('not seeded');
+      const s = (id: string, accountId: string) => ({
+        idHash: id,
+        accountId,
+        createdAt: at(0),
+        lastSeenAt: at(0),
+        expiresAt: at(43_200),
+      });
+      await f.sessions.create(s('h1', a.id));
+      await f.sessions.create(s('h2', a.id));
+      await f.sessions.create(s('h3', b.id));
+      expect(await f.sessions.get('h1')).toEqual(s('h1', a.id));
+      expect(await f.sessions.get('nope')).toBeNull();
+      await f.sessions.touch('h1', at(60));
+      expect((await f.sessions.get('h1'))?.lastSeenAt).toEqual(at(60));
+      await f.sessions.delete('h1');
+      await f.sessions.delete('h1');
+      expect(await f.sessions.get('h1')).toBeNull();
+      await f.sessions.deleteAllForAccount(a.id);
+      expect(await f.sessions.get('h2')).toBeNull();
+      expect(await f.sessions.get('h3')).not.toBeNull();
+    });
+  });
+}
+
+export function outboxContract(name: string, make: MakeFixture) {
+  describe(`Outbox contract: ${name}`, () => {
+    let f: StoreFixture;
+    beforeEach(async () => {
+      f = await make();
+    });
+
+    it('claims due messages oldest first, leased so a second claimer gets none of them', async () => {
+      await enqueue(f, [email(1), email(2), email(3, 'renewal_completed')]);
+      const first = await f.outbox.claim(at(10), at(70), 2);
+      expect(first.map((m) => m.email.to)).toEqual(['c1@x.mx', 'c2@x.mx']);
+      expect(first[0]?.email.secret).toEqual({ code: '100001' });
+      const second = await f.outbox.claim(at(10), at(70), 10);
+      expect(second.map((m) => m.email.to)).toEqual(['c3@x.mx']);
+      expect(await f.outbox.claim(at(69), at(130), 10)).toEqual([]);
+      // an expired lease (a crashed dispatcher) makes them claimable again
+      expect((await f.outbox.claim(at(70), at(130), 10)).length).toBe(3);
+    });
+
+    it('marks sent (secret erased), retries later, marks dead; counts and lists', async () => {
+      await enqueue(f, [email(1), email(2), email(3, 'password_changed')]);
+      const [m1, m2, m3] = await f.outbox.claim(at(10), at(70), 10);
+      if (!m1 || !m2 || !m3) throw new Error('not claimed');
+      await f.outbox.markSent(m1.id, at(11));
+      await f.outbox.markRetry(m2.id, 'HTTP 503', at(100));
+      await f.outbox.markDead(m3.id, 'inactive recipient', at(12));
+      expect(await f.outbox.countByStatus()).toEqual({ pending: 1, sent: 1, dead: 1 });
+      expect(await f.outbox.claim(at(99), at(160), 10)).toEqual([]);
+      const [retried] = await f.outbox.claim(at(100), at(160), 10);
+      expect(retried).toMatchObject({
+        id: m2.id,
+        attempts: 1,
+        email: { secret: { code: '100002' } },
+      });
+      const listed = await f.outbox.list({ limit: 10 });
+      expect(listed.map((e) => e.status).sort()).toEqual(['dead', 'pending', 'sent']);
+      expect(await f.outbox.list({ status: 'dead', limit: 10 })).toEqual([
+        expect.objectContaining({
+          id: m3.id,
+          template: 'password_changed',
+          to: 'c3@x.mx',
+          attempts: 1,
+          lastError: 'inactive recipient',
+        }),
+      ]);
+      expect(await f.outbox.list({ status: 'sent', limit: 10 })).toEqual([
+        expect.objectContaining({ id: m1.id, attempts: 1 }),
+      ]);
+    });
+
+    it('revives dead messages, except code emails whose code was erased', async () => {
+      await enqueue(f, [email(1), email(2, 'renewal_completed'), email(3, 'password_changed')]);
+      const claimed = await f.outbox.claim(at(10), at(70), 10);
+      for (const m of claimed) await f.outbox.markDead(m.id, 'HTTP 422', at(11));
+      const [, second, third] = claimed;
+      if (!second || !third) throw new Error('not claimed');
+      expect(await f.outbox.retry({ id: second.id }, at(20))).toBe(1);
+      expect(await f.outbox.retry({ allDead: true }, at(20))).toBe(1); // the code email stays dead
+      expect(await f.outbox.countByStatus()).toEqual({ pending: 2, sent: 0, dead: 1 });
+      expect((await f.outbox.claim(at(20), at(80), 10)).map((m) => m.id).sort()).toEqual(
+        [second.id, third.id].sort(),
+      );
+      expect(await f.outbox.retry({ id: '999999' }, at(20))).toBe(0);
+    });
+  });
+}
+
+export function auditLogContract(name: string, make: MakeFixture) {
+  describe(`AuditLog contract: ${name}`, () => {
+    it('appends and counts by action, all time or since a time', async () => {
+      const f = await make();
+      await f.audit.append([
+        {
+          action: 'login_failed',
+          accountId: null,
+          at: at(0),
+          ip: '203.0.113.7',
+          detail: { reason: 'unknown_identifier' },
+        },
+        { action: 'login_failed', accountId: null, at: at(100), ip: null, detail: {} },
+        { action: 'imported', accountId: null, at: at(200), ip: null, detail: { inserted: 3 } },
+      ]);
+      expect(await f.audit.countByAction(null)).toEqual({ login_failed: 2, imported: 1 });
+      expect(await f.audit.countByAction(at(100))).toEqual({ login_failed: 1, imported: 1 });
+      expect(await f.audit.countByAction(at(1000))).toEqual({});
+    });
+  });
+}
+
+/** Every store contract, for one implementation. */
+export function storeContracts(name: string, make: MakeFixture) {
+  sessionStoreContract(name, make);
+  outboxContract(name, make);
+  auditLogContract(name, make);
+}
