@@ -1,0 +1,171 @@
+import {
+  createUseCases,
+  type DeliveryResult,
+  type EmailMessage,
+  type Mailer,
+} from '@renueva/domain';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createMemoryPorts,
+  type Database,
+  migrate,
+  openDatabase,
+  PostgresAccountRepository,
+  PostgresAuditLog,
+  PostgresOutbox,
+  PostgresSessionStore,
+  SecretBox,
+  seedLegacyAccounts,
+} from '../src/index.js';
+import { freshPostgresUrl, requirePostgres, TEST_SECRET } from './sql-fixture.js';
+
+const enabled = requirePostgres();
+const ctx = { ip: '127.0.0.1', userAgent: 'test' };
+const PASSWORD = 'una frase bastante larga';
+
+/** Use cases on a real PostgreSQL server (fast fakes for hashing, a fixed clock). */
+async function onPostgres(db: Database) {
+  await db.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+  const box = new SecretBox(TEST_SECRET);
+  const ports = createMemoryPorts({
+    accounts: new PostgresAccountRepository(db, box),
+    sessions: new PostgresSessionStore(db),
+    outbox: new PostgresOutbox(db, box),
+    audit: new PostgresAuditLog(db),
+  });
+  await seedLegacyAccounts(ports, [
+    {
+      username: 'dbarronrmz1',
+      password: 'Gasolina2019',
+      customerNumber: '2242455',
+      email: 'diego@oxxogas.com',
+    },
+  ]);
+  const uc = createUseCases(ports);
+  const started = (
+    await uc.logIn({ identifier: 'dbarronrmz1', password: 'Gasolina2019', context: ctx })
+  ).unwrap();
+  if (started.kind !== 'renewal_started') throw new Error('renewal not started');
+  const [claimed] = await ports.outbox.claim(ports.clock.now(), ports.clock.now(), 1);
+  await db.query('UPDATE outbox SET locked_until = NULL');
+  return { ports, uc, flowToken: started.flowToken, code: claimed?.email.secret?.code as string };
+}
+
+describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
+  let db: Database;
+  afterAll(async () => db?.close());
+  const open = async () => {
+    db ??= await openDatabase({
+      databaseUrl: (await freshPostgresUrl()) as string,
+      maxConnections: 40,
+    });
+    await migrate(db);
+    return db;
+  };
+
+  it('20 concurrent completions with the same valid code: exactly 1 success', async () => {
+    const { uc, flowToken, code } = await onPostgres(await open());
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        uc.completeRenewal({
+          flowToken,
+          code,
+          newPassword: PASSWORD,
+          confirmation: PASSWORD,
+          context: ctx,
+        }),
+      ),
+    );
+    const ok = results.filter((r) => r.isOk());
+    const errors = results.flatMap((r) => (r.isErr() ? [r.error.code] : []));
+    expect(ok).toHaveLength(1);
+    expect(errors).toHaveLength(19);
+    for (const e of errors) expect(['conflict', 'flow_invalid']).toContain(e);
+    const [row] = await db.query<{ status: string; version: number }>(
+      'SELECT status, version FROM accounts',
+    );
+    expect(row?.status).toBe('migrated');
+    const emails = await db.query<{ template: string }>('SELECT template FROM outbox ORDER BY id');
+    expect(emails.map((e) => e.template)).toEqual(['renewal_code', 'renewal_completed']);
+    const audit = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM audit_log WHERE action = 'renewal_completed'",
+    );
+    expect(Number(audit[0]?.n)).toBe(1);
+  });
+
+  it('50 concurrent wrong codes count at most 5 attempts against that code', async () => {
+    const { uc, flowToken, code, ports } = await onPostgres(await open());
+    const wrong = code === '000000' ? '111111' : '000000';
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        uc.completeRenewal({
+          flowToken,
+          code: wrong,
+          newPassword: PASSWORD,
+          confirmation: PASSWORD,
+          context: ctx,
+        }),
+      ),
+    );
+    expect(results.every((r) => r.isErr())).toBe(true);
+    const account = await ports.accounts.findByLegacyUsername('dbarronrmz1');
+    expect(account?.status === 'pending_renewal' && account.challenge.attempts).toBe(5);
+    const invalid = results.filter((r) => r.isErr() && r.error.code === 'code_invalid');
+    expect(invalid.length).toBeLessThanOrEqual(4);
+    // and the right code is refused now
+    const right = await uc.completeRenewal({
+      flowToken,
+      code,
+      newPassword: PASSWORD,
+      confirmation: PASSWORD,
+      context: ctx,
+    });
+    expect(right.isErr() && right.error.code).toBe('code_exhausted');
+  });
+
+  it('two dispatchers on one server never send a message twice', async () => {
+    const database = await open();
+    await database.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+    const box = new SecretBox(TEST_SECRET);
+    const sent: string[] = [];
+    class SlowCountingMailer implements Mailer {
+      async send(email: EmailMessage): Promise<DeliveryResult> {
+        await new Promise((r) => setTimeout(r, 2));
+        sent.push(email.to);
+        return { status: 'sent', providerId: null };
+      }
+    }
+    const base = createMemoryPorts();
+    const seeded = createMemoryPorts({
+      accounts: new PostgresAccountRepository(database, box),
+      outbox: new PostgresOutbox(database, box),
+    });
+    await seedLegacyAccounts(
+      seeded,
+      Array.from({ length: 60 }, (_, i) => ({
+        username: `u${i}`,
+        password: 'legacy-pass',
+        customerNumber: String(i + 1),
+        email: `u${i}@x.mx`,
+      })),
+    );
+    const seededUc = createUseCases(seeded);
+    for (let i = 0; i < 60; i++)
+      (
+        await seededUc.logIn({ identifier: `u${i}`, password: 'legacy-pass', context: ctx })
+      ).unwrap();
+    const dispatcher = () =>
+      createUseCases({
+        ...base,
+        outbox: new PostgresOutbox(database, box),
+        mailer: new SlowCountingMailer(),
+      }).deliverPendingEmails;
+    const [d1, d2] = [dispatcher(), dispatcher()];
+    const reports = [];
+    for (let round = 0; round < 10; round++)
+      reports.push(...(await Promise.all([d1({ limit: 7 }), d2({ limit: 7 })])));
+    expect(sent).toHaveLength(60);
+    expect(new Set(sent).size).toBe(60);
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(60);
+  });
+});
