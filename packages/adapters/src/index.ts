@@ -1,6 +1,7 @@
 export { type Config, ConfigError, loadConfig } from './config.js';
 export * from './crypto/index.js';
 export { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
+export * from './mail/index.js';
 export * from './memory/index.js';
 export * from './sql/index.js';
 export * from './testing/index.js';

@@ -13,3 +13,4 @@ export {
   type MemoryPorts,
   seedLegacyAccounts,
 } from './memory-ports.js';
+export { type StubbedEmail, startPostmarkStub } from './postmark-stub.js';

@@ -1,0 +1,249 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createUseCases, type EmailMessage } from '@renueva/domain';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ConsoleMailer,
+  createMemoryPorts,
+  DevMailbox,
+  PostmarkMailer,
+  renderEmail,
+  seedLegacyAccounts,
+  startDispatcher,
+  startPostmarkStub,
+} from '../src/index.js';
+
+const options = {
+  portalName: 'Portal de Facturación',
+  publicUrl: 'https://facturacion.example.mx',
+};
+const requestedAt = new Date('2026-03-02T16:00:00.000Z'); // 10:00 in Mexico City
+
+const messages: Record<EmailMessage['template'], EmailMessage> = {
+  renewal_code: {
+    template: 'renewal_code',
+    to: 'diego.barron.rmz@oxxogas.com',
+    locale: 'es-MX',
+    data: {
+      customerNumber: '2242455',
+      expiresAt: new Date(requestedAt.getTime() + 600_000),
+      requestedAt,
+      requestIp: '203.0.113.7',
+    },
+    secret: { code: '048213' },
+  },
+  renewal_completed: {
+    template: 'renewal_completed',
+    to: 'diego.barron.rmz@oxxogas.com',
+    locale: 'es-MX',
+    data: {
+      customerNumber: '2242455',
+      loginEmail: 'diego.barron.rmz@oxxogas.com',
+      requestedAt,
+      requestIp: null,
+    },
+  },
+  recovery_code: {
+    template: 'recovery_code',
+    to: 'diego.barron.rmz@oxxogas.com',
+    locale: 'es-MX',
+    data: {
+      customerNumber: '2242455',
+      expiresAt: new Date(requestedAt.getTime() + 600_000),
+      requestedAt,
+      requestIp: null,
+    },
+    secret: { code: '700001' },
+  },
+  password_changed: {
+    template: 'password_changed',
+    to: 'diego.barron.rmz@oxxogas.com',
+    locale: 'es-MX',
+    data: { customerNumber: '2242455', requestedAt, requestIp: '203.0.113.7' },
+  },
+};
+
+describe('email templates', () => {
+  it('renders the renewal code email as the customer guide shows it', () => {
+    const { subject, text, html } = renderEmail(messages.renewal_code, options);
+    expect(subject).toBe('Tu código de renovación del Portal de Facturación');
+    for (const part of [
+      'Bienvenido(a) al nuevo portal',
+      'Es muy importante para nosotros brindarte el mejor servicio, es por eso que hemos renovado nuestro Portal de Facturación.',
+      '048213',
+      'Número de cliente: 2242455',
+      'El código vence el 2 de marzo de 2026 a las 10:10',
+      'desde la dirección IP 203.0.113.7',
+      '¿No fuiste tú?',
+    ]) {
+      expect(text).toContain(part);
+      expect(html).toContain(part.replace('(a)', '(a)'));
+    }
+  });
+
+  it.each(Object.values(messages))('renders $template in es-MX and en without leaks', (message) => {
+    for (const locale of ['es-MX', 'en'] as const) {
+      const rendered = renderEmail({ ...message, locale }, options);
+      for (const part of [rendered.subject, rendered.text, rendered.html]) {
+        expect(part).not.toMatch(/undefined|NaN|\[object|Invalid Date/);
+        expect(part.length).toBeGreaterThan(10);
+      }
+      expect(rendered.text).toContain('2242455');
+    }
+    const es = renderEmail(message, options);
+    if (message.template === 'renewal_completed')
+      expect(es.text).toContain(
+        'Tu nuevo usuario es tu correo electrónico: diego.barron.rmz@oxxogas.com',
+      );
+    if (message.template === 'password_changed')
+      expect(es.text).toContain('cerramos todas tus sesiones');
+    // write previews to look at (docs/emails)
+    const dir = join(import.meta.dirname, '..', '..', '..', 'docs', 'emails');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${message.template}.es-MX.html`), es.html);
+  });
+
+  it('escapes every interpolated value', () => {
+    const { html } = renderEmail(
+      {
+        ...messages.renewal_completed,
+        data: { ...messages.renewal_completed.data, loginEmail: '<script>x</script>@a.mx' },
+      },
+      { ...options, portalName: 'A & B "Portal"' },
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).toContain('A &amp; B &quot;Portal&quot;');
+  });
+});
+
+describe('ConsoleMailer and DevMailbox', () => {
+  it('prints readably and keeps the last 50, newest first', async () => {
+    const printed: string[] = [];
+    const mailbox = new DevMailbox();
+    const mailer = new ConsoleMailer({ ...options, mailbox, write: (t) => printed.push(t) });
+    for (let i = 0; i < 55; i++) await mailer.send({ ...messages.renewal_code, to: `c${i}@x.mx` });
+    expect(printed[0]).toContain('Para: c0@x.mx');
+    expect(printed[0]).toContain('Asunto: Tu código de renovación');
+    expect(mailbox.list()).toHaveLength(50);
+    expect(mailbox.list()[0]?.to).toBe('c54@x.mx');
+    expect(mailbox.latest('C3@x.mx')).toBeNull();
+    expect(mailbox.latest('c10@x.mx')?.text).toContain('048213');
+  });
+});
+
+describe('PostmarkMailer against a local stub of the Postmark API', () => {
+  let stub: Awaited<ReturnType<typeof startPostmarkStub>>;
+  afterEach(async () => stub?.close());
+  const mailer = (timeoutSeconds = 5) =>
+    new PostmarkMailer({
+      ...options,
+      serverToken: 'server-token',
+      from: 'Facturación <facturacion@example.mx>',
+      messageStream: 'outbound',
+      apiUrl: stub.url,
+      timeoutSeconds,
+    });
+
+  it('sends From, To, Subject, TextBody, HtmlBody, MessageStream with the server token', async () => {
+    stub = await startPostmarkStub({ token: 'server-token' });
+    expect(await mailer().send(messages.renewal_code)).toEqual({
+      status: 'sent',
+      providerId: 'stub-1',
+    });
+    const [got] = stub.received;
+    expect(got?.token).toBe('server-token');
+    expect(got?.body).toMatchObject({
+      From: 'Facturación <facturacion@example.mx>',
+      To: 'diego.barron.rmz@oxxogas.com',
+      Subject: 'Tu código de renovación del Portal de Facturación',
+      MessageStream: 'outbound',
+      Tag: 'renewal_code',
+    });
+    expect(got?.body.TextBody).toContain('048213');
+    expect(got?.body.HtmlBody).toContain('048213');
+  });
+
+  it('classifies failures: 5xx, 429 and timeouts are transient; 406 and 300 are permanent', async () => {
+    stub = await startPostmarkStub();
+    stub.failNext(1, 503);
+    stub.failNext(1, 429, { ErrorCode: 429, Message: 'Rate limit exceeded' });
+    stub.failNext(1, 422, {
+      ErrorCode: 406,
+      Message: 'You tried to send to a recipient that has been marked as inactive.',
+    });
+    stub.failNext(1, 422, { ErrorCode: 300, Message: 'Invalid email request' });
+    const m = mailer();
+    expect((await m.send(messages.renewal_code)).status).toBe('transient');
+    expect((await m.send(messages.renewal_code)).status).toBe('transient');
+    const inactive = await m.send(messages.renewal_code);
+    expect(inactive).toMatchObject({
+      status: 'permanent',
+      reason: expect.stringContaining('inactive recipient'),
+    });
+    expect((await m.send(messages.renewal_code)).status).toBe('permanent');
+    stub.failNext(1, 200, {}, 3000);
+    expect((await mailer(1).send(messages.renewal_code)).status).toBe('transient');
+  });
+
+  it('fails 3 times then succeeds: exactly one delivery, after backoff', async () => {
+    stub = await startPostmarkStub();
+    stub.failNext(3, 500);
+    const ports = createMemoryPorts({ mailer: undefined });
+    ports.mailer = mailer() as never;
+    await seedLegacyAccounts(ports, [
+      { username: 'diego', password: 'pw', customerNumber: '1', email: 'diego@x.mx' },
+    ]);
+    const uc = createUseCases(ports);
+    (
+      await uc.logIn({
+        identifier: 'diego',
+        password: 'pw',
+        context: { ip: null, userAgent: null },
+      })
+    ).unwrap();
+    let sent = 0;
+    for (let i = 0; i < 8; i++) {
+      sent += (await uc.deliverPendingEmails({ limit: 10 })).sent;
+      ports.clock.advance(300);
+    }
+    expect(sent).toBe(1);
+    expect(stub.received).toHaveLength(1);
+    expect((await ports.outbox.list({ limit: 5 }))[0]).toMatchObject({
+      status: 'sent',
+      attempts: 4,
+    });
+  });
+});
+
+describe('startDispatcher', () => {
+  it('delivers on kick and on its interval, never overlapping, and survives errors', async () => {
+    let calls = 0;
+    let concurrent = 0;
+    let peak = 0;
+    const errors: unknown[] = [];
+    const dispatcher = startDispatcher({
+      intervalMs: 20,
+      logger: { info: () => undefined, error: (e) => errors.push(e) },
+      deliver: async () => {
+        calls++;
+        concurrent++;
+        peak = Math.max(peak, concurrent);
+        await new Promise((r) => setTimeout(r, 5));
+        concurrent--;
+        if (calls === 2) throw new Error('boom');
+        return { sent: 1, retried: 0, dead: 0 };
+      },
+    });
+    dispatcher.kick();
+    dispatcher.kick();
+    await new Promise((r) => setTimeout(r, 120));
+    await dispatcher.stop();
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(after);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(peak).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+});
