@@ -1,4 +1,5 @@
 export { type Config, ConfigError, loadConfig } from './config.js';
+export { createRenueva, type Renueva } from './container.js';
 export * from './crypto/index.js';
 export { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
 export * from './mail/index.js';
