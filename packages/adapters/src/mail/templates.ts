@@ -49,7 +49,7 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       paragraphs: (d, o, when) => [
         `Es muy importante para nosotros brindarte el mejor servicio, es por eso que hemos renovado nuestro ${o.portalName}.`,
         'Desde ahora iniciarás sesión con tu correo electrónico. Para terminar la renovación, ingresa este código en el campo «Código» y registra tu nueva contraseña:',
-        `El código vence el ${when(d.expiresAt ?? d.requestedAt)}.`,
+        `El código vence el ${when(d.expiresAt ?? d.requestedAt)} (hora del centro de México).`,
       ],
     },
     renewal_completed: {
@@ -65,7 +65,7 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       heading: 'Recupera tu contraseña',
       paragraphs: (d, _o, when) => [
         'Recibimos una solicitud para recuperar la contraseña de tu cuenta. Ingresa este código en el campo «Código» y registra tu nueva contraseña:',
-        `El código vence el ${when(d.expiresAt ?? d.requestedAt)}.`,
+        `El código vence el ${when(d.expiresAt ?? d.requestedAt)} (hora del centro de México).`,
       ],
     },
     password_changed: {
@@ -84,7 +84,7 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       paragraphs: (d, o, when) => [
         `Giving you the best service matters to us, which is why we have renewed our ${o.portalName}.`,
         'From now on you will sign in with your email address. To finish the renewal, enter this code in the "Code" field and choose your new password:',
-        `The code expires on ${when(d.expiresAt ?? d.requestedAt)}.`,
+        `The code expires on ${when(d.expiresAt ?? d.requestedAt)} (Mexico City time).`,
       ],
     },
     renewal_completed: {
@@ -100,7 +100,7 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       heading: 'Recover your password',
       paragraphs: (d, _o, when) => [
         'We received a request to recover the password of your account. Enter this code in the "Code" field and choose your new password:',
-        `The code expires on ${when(d.expiresAt ?? d.requestedAt)}.`,
+        `The code expires on ${when(d.expiresAt ?? d.requestedAt)} (Mexico City time).`,
       ],
     },
     password_changed: {
