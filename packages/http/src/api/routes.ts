@@ -1,0 +1,334 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { DomainError } from '@renueva/domain';
+import type { Context } from 'hono';
+import type { AppDeps, AppOptions } from '../deps.js';
+import { ERROR_STATUS } from '../error-status.js';
+import { clientIp, type RateLimit } from '../limits.js';
+import { errorSpanish, passwordProblemSpanish } from '../messages.js';
+
+// Bounds on every field: the body limit caps the total, these keep each field sane.
+const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
+const password = z.string().max(1024).openapi({ format: 'password' });
+const flowToken = z
+  .string()
+  .max(200)
+  .openapi({ description: 'From the sign-in or recovery answer; binds the code to this client.' });
+const code = z.string().max(20).openapi({ example: '482913' });
+
+const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_credentials' }),
+      message: z.string().openapi({ example: 'Usuario o contraseña incorrectos.' }),
+      attemptsLeft: z.number().int().optional(),
+      retryAt: z.string().datetime().nullable().optional(),
+      maskedEmail: z.string().optional(),
+      reasons: z.array(z.object({ kind: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+const SignInBody = z.object({ identifier, password }).openapi('SignIn');
+const SignInResult = z
+  .discriminatedUnion('outcome', [
+    z.object({
+      outcome: z.literal('signed_in'),
+      sessionToken: z.string(),
+      sessionExpiresAt: z.string().datetime(),
+    }),
+    z.object({
+      outcome: z.literal('renewal_started'),
+      flowToken: z.string(),
+      maskedEmail: z.string(),
+      emailed: z.boolean(),
+      resendAvailableAt: z.string().datetime(),
+      codeExpiresAt: z.string().datetime(),
+    }),
+    z.object({ outcome: z.literal('login_is_email'), maskedEmail: z.string() }),
+  ])
+  .openapi('SignInResult');
+const ResendBody = z.object({ flowToken }).openapi('Resend');
+const ResendResult = z
+  .object({
+    maskedEmail: z.string(),
+    resendAvailableAt: z.string().datetime(),
+    codeExpiresAt: z.string().datetime(),
+  })
+  .openapi('ResendResult');
+const CompleteBody = z
+  .object({ flowToken, code, newPassword: password, confirmation: password })
+  .openapi('Complete');
+const CompleteResult = z
+  .object({ loginEmail: z.string(), migrated: z.boolean() })
+  .openapi('CompleteResult');
+const RecoveryBody = z.object({ identifier }).openapi('Recovery');
+const RecoveryResult = z
+  .object({
+    flowToken: z.string().openapi({ description: 'Returned whether or not the account exists.' }),
+  })
+  .openapi('RecoveryResult');
+const Me = z
+  .object({
+    customerNumber: z.string(),
+    loginEmail: z.string(),
+    sessionExpiresAt: z.string().datetime(),
+  })
+  .openapi('Me');
+
+const errors = Object.fromEntries(
+  [...new Set(Object.values(ERROR_STATUS)), 415].map((status) => [
+    status,
+    { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
+  ]),
+);
+const json = <S extends z.ZodType>(schema: S) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+});
+const bearer = [{ bearerAuth: [] }];
+
+const post = <B extends z.ZodType, R extends z.ZodType>(
+  path: string,
+  summary: string,
+  body: B,
+  result: R,
+) =>
+  createRoute({
+    method: 'post',
+    path,
+    summary,
+    request: { body: json(body) },
+    responses: {
+      200: { description: 'OK', content: { 'application/json': { schema: result } } },
+      ...errors,
+    },
+  });
+
+/** The JSON API: the same operations as the pages, for other clients. */
+export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) {
+  const uc = deps.useCases;
+  const now = deps.now ?? (() => new Date());
+  const api = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return c.json(
+          {
+            error: {
+              code: 'invalid_input',
+              message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+            },
+          },
+          400,
+        );
+      }
+    },
+  });
+  const ctx = (c: Context) => ({
+    ip: clientIp(c, options),
+    userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
+  });
+  const fail = (c: Context, error: DomainError) => {
+    const status = ERROR_STATUS[error.code];
+    if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
+    const retryAt =
+      error.code === 'throttled' || error.code === 'resend_too_soon' ? error.retryAt : undefined;
+    if (retryAt)
+      c.header(
+        'Retry-After',
+        String(Math.max(1, Math.ceil((retryAt.getTime() - now().getTime()) / 1000))),
+      );
+    return c.json(
+      {
+        error: {
+          code: error.code,
+          message: errorSpanish(error, now()),
+          ...(error.code === 'code_invalid' ? { attemptsLeft: error.attemptsLeft } : {}),
+          ...(retryAt !== undefined ? { retryAt: retryAt?.toISOString() ?? null } : {}),
+          ...(error.code === 'email_taken' && error.maskedEmail
+            ? { maskedEmail: error.maskedEmail }
+            : {}),
+          ...(error.code === 'password_rejected'
+            ? {
+                reasons: error.reasons.map((r) => ({
+                  kind: r.kind,
+                  message: passwordProblemSpanish(r),
+                })),
+              }
+            : {}),
+        },
+      },
+      status,
+    ) as never;
+  };
+  const limited = async (c: Context, id: string | null) => {
+    const wait = await limit(ctx(c).ip, id);
+    if (wait === null) return null;
+    const retryAt = new Date(now().getTime() + wait * 1000);
+    return fail(c, { code: 'throttled', retryAt });
+  };
+  const bearerToken = (c: Context) =>
+    c.req.header('authorization')?.match(/^Bearer ([A-Za-z0-9_-]{1,200})$/)?.[1] ?? '';
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+
+  api.openapi(
+    post('/sessions', 'Sign in with an email or a legacy username', SignInBody, SignInResult),
+    async (c) => {
+      const body = c.req.valid('json');
+      const tooMany = await limited(c, body.identifier);
+      if (tooMany) return tooMany;
+      const r = await uc.logIn({
+        identifier: body.identifier,
+        password: body.password,
+        context: ctx(c),
+      });
+      if (r.isErr()) return fail(c, r.error);
+      const o = r.value;
+      switch (o.kind) {
+        case 'signed_in':
+          return c.json(
+            {
+              outcome: o.kind,
+              sessionToken: o.sessionToken,
+              sessionExpiresAt: o.sessionExpiresAt.toISOString(),
+            },
+            200,
+          );
+        case 'renewal_started':
+          return c.json(
+            {
+              outcome: o.kind,
+              flowToken: o.flowToken,
+              maskedEmail: o.maskedEmail,
+              emailed: o.emailed,
+              resendAvailableAt: o.resendAvailableAt.toISOString(),
+              codeExpiresAt: o.expiresAt.toISOString(),
+            },
+            200,
+          );
+        case 'login_is_email':
+          return c.json({ outcome: o.kind, maskedEmail: o.maskedEmail }, 200);
+      }
+    },
+  );
+
+  const resend = async (c: Context, body: { flowToken: string }) => {
+    const r = await uc.resendRenewalCode({ flowToken: body.flowToken, context: ctx(c) });
+    if (r.isErr()) return fail(c, r.error);
+    return c.json(
+      {
+        maskedEmail: r.value.maskedEmail,
+        resendAvailableAt: r.value.resendAvailableAt.toISOString(),
+        codeExpiresAt: r.value.expiresAt.toISOString(),
+      },
+      200,
+    );
+  };
+  api.openapi(post('/renewal/resend', 'Email a new renewal code', ResendBody, ResendResult), (c) =>
+    resend(c, c.req.valid('json')),
+  );
+  api.openapi(
+    post('/recovery/resend', 'Email a new recovery code', ResendBody, ResendResult),
+    (c) => resend(c, c.req.valid('json')),
+  );
+
+  api.openapi(
+    post(
+      '/renewal/complete',
+      'Finish a renewal: code + new password',
+      CompleteBody,
+      CompleteResult,
+    ),
+    async (c) => {
+      const b = c.req.valid('json');
+      const r = await uc.completeRenewal({ ...b, context: ctx(c) });
+      return r.isOk() ? c.json(r.value, 200) : fail(c, r.error);
+    },
+  );
+
+  api.openapi(
+    post(
+      '/recovery',
+      'Ask for a recovery code (same answer whether or not the account exists)',
+      RecoveryBody,
+      RecoveryResult,
+    ),
+    async (c) => {
+      const b = c.req.valid('json');
+      const tooMany = await limited(c, b.identifier);
+      if (tooMany) return tooMany;
+      const r = await uc.requestRecovery({ identifier: b.identifier, context: ctx(c) });
+      return r.isOk() ? c.json(r.value, 200) : fail(c, r.error);
+    },
+  );
+
+  api.openapi(
+    post(
+      '/recovery/complete',
+      'Finish a recovery: code + new password',
+      CompleteBody,
+      CompleteResult,
+    ),
+    async (c) => {
+      const b = c.req.valid('json');
+      const r = await uc.completeRecovery({ ...b, context: ctx(c) });
+      return r.isOk() ? c.json(r.value, 200) : fail(c, r.error);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/session',
+      summary: 'The signed-in account',
+      security: bearer,
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: Me } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const r = await uc.validateSession({ token: bearerToken(c) });
+      if (r.isErr()) return fail(c, r.error);
+      const { account, session } = r.value;
+      return c.json(
+        {
+          customerNumber: account.customerNumber,
+          loginEmail: account.loginEmail,
+          sessionExpiresAt: session.expiresAt.toISOString(),
+        },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/session',
+      summary: 'Sign out (idempotent)',
+      security: bearer,
+      responses: { 204: { description: 'Signed out' } },
+    }),
+    async (c) => {
+      await uc.logOut({ token: bearerToken(c) });
+      return c.body(null, 204);
+    },
+  );
+
+  api.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'Renueva API',
+      version: '1.0.0',
+      description:
+        'Sign-in, renewal and recovery for the billing portal. Errors are `{ error: { code, message } }` with Spanish messages; JSON bodies only (`application/json`).',
+    },
+    servers: [{ url: '/api/v1' }],
+  });
+  return api;
+}

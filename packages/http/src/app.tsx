@@ -1,0 +1,130 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { apiRoutes } from './api/routes.js';
+import { cookieJar } from './cookies.js';
+import { type AppDeps, resolveOptions } from './deps.js';
+import { rateLimits } from './limits.js';
+import { MessagePage } from './pages/forms.js';
+import { pageRoutes } from './pages/routes.js';
+
+const isApi = (path: string) => path.startsWith('/api/');
+
+/** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
+export function createApp(deps: AppDeps) {
+  const options = resolveOptions(deps.options);
+  const jar = cookieJar(options);
+  const limit = rateLimits(options);
+  const app = new Hono();
+  const publicOrigin = new URL(options.publicUrl).origin;
+
+  const failure = (path: string, status: ContentfulStatusCode, code: string, message: string) =>
+    isApi(path)
+      ? Response.json(
+          { error: { code, message } },
+          { status, headers: { 'Cache-Control': 'no-store' } },
+        )
+      : new Response(
+          `<!doctype html>${(
+            (
+              <MessagePage
+                portalName={options.portalName}
+                title="Error"
+                notice={{ kind: 'error', title: 'Error', text: message }}
+              />
+            )
+          ).toString()}`,
+          {
+            status,
+            headers: { 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store' },
+          },
+        );
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      strictTransportSecurity: options.secureCookies
+        ? 'max-age=31536000; includeSubDomains'
+        : false,
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    // auth pages and answers carry codes, tokens and personal data: never cache them
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) =>
+        failure(c.req.path, 413, 'payload_too_large', 'La solicitud es demasiado grande.'),
+    }),
+  );
+  // forms: the browser's Origin (or Sec-Fetch-Site) must be ours
+  app.use(
+    '*',
+    csrf({
+      origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
+    }),
+  );
+  app.use('/api/v1/*', async (c, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type))
+        return failure(
+          c.req.path,
+          415,
+          'unsupported_media_type',
+          'El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).',
+        );
+    }
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const ready = await deps.isReady().catch(() => false);
+    return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
+  });
+  app.route('/api/v1', apiRoutes(deps, options, limit));
+  app.route('/', pageRoutes(deps, options, jar, limit));
+
+  app.notFound((c) =>
+    failure(c.req.path, 404, 'not_found', 'No encontramos la página que buscas.'),
+  );
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      const message =
+        status === 403
+          ? 'La solicitud no vino de este portal. Recarga la página e inténtalo de nuevo.'
+          : status === 400
+            ? 'La solicitud no es válida (revisa que el cuerpo sea JSON bien formado).'
+            : 'No pudimos procesar la solicitud.';
+      return failure(c.req.path, status, status === 403 ? 'forbidden' : 'bad_request', message);
+    }
+    // a 5xx is a bug: log it (never the body: it may hold a password), answer generically
+    deps.logger.error({ err: error, path: c.req.path, method: c.req.method }, 'unhandled error');
+    return failure(
+      c.req.path,
+      500,
+      'internal',
+      'Ocurrió un error inesperado. Inténtalo de nuevo más tarde.',
+    );
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,57 @@
+import type { Policies, UseCases } from '@renueva/domain';
+
+/** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
+export interface Mailbox {
+  list(): {
+    id: number;
+    template: string;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+    sentAt: Date;
+  }[];
+}
+
+export interface AppLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface AppOptions {
+  /** The portal's public origin, e.g. `https://facturacion.example.mx`. */
+  publicUrl: string;
+  portalName: string;
+  /** Secure, `__Host-` cookies: on whenever the public URL is https. */
+  secureCookies: boolean;
+  /** Take the client IP from X-Forwarded-For (behind a trusted proxy only). */
+  trustProxy: boolean;
+  /** Auth requests per IP per minute, and per identifier per minute. */
+  rateLimits: { perIp: number; perIdentifier: number };
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** Plain values the app is built from: handlers never see a container. */
+export interface AppDeps {
+  useCases: UseCases;
+  policies: Policies;
+  mailbox: Mailbox | null;
+  isReady: () => Promise<boolean>;
+  logger: AppLogger;
+  /** What time it is, for messages ("en 45 segundos"); the system clock by default. */
+  now?: () => Date;
+  options?: Partial<AppOptions>;
+}
+
+export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
+  const publicUrl = options.publicUrl ?? 'http://localhost:3000';
+  return {
+    publicUrl,
+    portalName: options.portalName ?? 'Portal de Facturación',
+    secureCookies: options.secureCookies ?? publicUrl.startsWith('https:'),
+    trustProxy: options.trustProxy ?? false,
+    rateLimits: options.rateLimits ?? { perIp: 60, perIdentifier: 10 },
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+  };
+}

@@ -1,0 +1,5 @@
+export { type App, createApp } from './app.js';
+export type { AppDeps, AppLogger, AppOptions, Mailbox } from './deps.js';
+export { ERROR_STATUS } from './error-status.js';
+export { errorSpanish } from './messages.js';
+export { type RunningServer, startServer } from './server.js';

@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppOptions } from './deps.js';
+
+/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIp(c: Context, options: AppOptions): string | null {
+  if (options.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * Per-IP and per-identifier limits on the credential endpoints (in memory: one
+ * instance; a shared store would be `RateLimiterPostgres` from the same library).
+ * Returns the seconds to wait, or null when the request may go on.
+ */
+export function rateLimits(options: AppOptions) {
+  const perIp = new RateLimiterMemory({
+    keyPrefix: 'ip',
+    points: options.rateLimits.perIp,
+    duration: 60,
+  });
+  const perIdentifier = new RateLimiterMemory({
+    keyPrefix: 'id',
+    points: options.rateLimits.perIdentifier,
+    duration: 60,
+  });
+  const consume = async (limiter: RateLimiterMemory, key: string): Promise<number | null> => {
+    try {
+      await limiter.consume(key);
+      return null;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes)
+        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw rejection;
+    }
+  };
+  return async (ip: string | null, identifier: string | null): Promise<number | null> =>
+    (await consume(perIp, ip ?? 'unknown')) ??
+    (identifier
+      ? await consume(perIdentifier, identifier.trim().toLowerCase().slice(0, 320))
+      : null);
+}
+export type RateLimit = ReturnType<typeof rateLimits>;

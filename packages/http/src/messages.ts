@@ -1,0 +1,76 @@
+import type { DomainError, PasswordProblem } from '@renueva/domain';
+
+const ZONE = 'America/Mexico_City';
+const clock = new Intl.DateTimeFormat('es-MX', { timeStyle: 'short', timeZone: ZONE });
+const day = new Intl.DateTimeFormat('es-MX', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: ZONE,
+});
+
+/** "en 45 segundos", "a las 10:15 a.m.", or a full date when it is far away. */
+export function whenSpanish(at: Date, now: Date): string {
+  const seconds = Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+  if (seconds < 120) return `en ${seconds} ${seconds === 1 ? 'segundo' : 'segundos'}`;
+  if (seconds < 12 * 3600) return `a las ${clock.format(at)} (hora del centro de México)`;
+  return `el ${day.format(at)} (hora del centro de México)`;
+}
+
+export function passwordProblemSpanish(p: PasswordProblem): string {
+  switch (p.kind) {
+    case 'too_short':
+      return `Debe tener al menos ${p.min} caracteres.`;
+    case 'too_long':
+      return `Debe tener como máximo ${p.max} caracteres.`;
+    case 'mismatch':
+      return 'La confirmación no coincide con la contraseña.';
+    case 'contains_personal_data':
+      return {
+        username: 'No debe contener tu usuario.',
+        email: 'No debe contener tu correo electrónico.',
+        customer_number: 'No debe contener tu número de cliente.',
+      }[p.what];
+    case 'too_common':
+      return `Es demasiado común o fácil de adivinar.${p.feedback ? ` ${p.feedback}` : ''}`;
+  }
+}
+
+/** A clear Spanish message for every domain error (the customer's language). */
+export function errorSpanish(error: DomainError, now: Date): string {
+  switch (error.code) {
+    case 'invalid_credentials':
+      return 'Usuario o contraseña incorrectos.';
+    case 'throttled':
+      return error.retryAt
+        ? `Demasiados intentos. Por seguridad, inténtalo de nuevo ${whenSpanish(error.retryAt, now)}.`
+        : 'Por seguridad bloqueamos el inicio de sesión con contraseña de esta cuenta. Recupera tu contraseña o comunícate con soporte.';
+    case 'no_deliverable_email':
+      return 'Tu cuenta no tiene un correo electrónico válido registrado, así que no podemos enviarte el código. Comunícate con soporte para actualizarlo.';
+    case 'email_taken':
+      return `El correo registrado en tu cuenta${error.maskedEmail ? ` (${error.maskedEmail})` : ''} ya es el usuario de otra cuenta del portal. Comunícate con soporte para resolverlo.`;
+    case 'flow_invalid':
+      return 'Tu solicitud de código ya no es válida. Solicita un código nuevo.';
+    case 'code_invalid':
+      return `El código es incorrecto. ${error.attemptsLeft === 1 ? 'Te queda 1 intento' : `Te quedan ${error.attemptsLeft} intentos`} con este código.`;
+    case 'code_expired':
+      return 'El código ya venció. Solicita uno nuevo.';
+    case 'code_exhausted':
+      return 'Ingresaste un código incorrecto demasiadas veces. Solicita un código nuevo.';
+    case 'resend_too_soon':
+      return `Ya te enviamos un código hace poco. Podrás solicitar otro ${whenSpanish(error.retryAt, now)}.`;
+    case 'password_rejected':
+      return `La contraseña no cumple los requisitos: ${error.reasons.map(passwordProblemSpanish).join(' ')}`;
+    case 'session_invalid':
+      return 'Tu sesión terminó. Inicia sesión de nuevo.';
+    case 'conflict':
+      return 'Tu solicitud ya fue procesada. Si ya renovaste tu contraseña, inicia sesión con tu correo electrónico.';
+    case 'busy':
+      return 'El servicio está ocupado en este momento. Inténtalo de nuevo en unos segundos.';
+    case 'invalid_input':
+      return `Dato no válido (${error.field}): ${error.message}.`;
+    case 'not_found':
+      return 'No encontramos lo que buscas.';
+    case 'already_migrated':
+      return 'La cuenta ya fue renovada.';
+  }
+}

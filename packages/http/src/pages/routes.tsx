@@ -1,0 +1,356 @@
+import type { DomainError } from '@renueva/domain';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { CookieJar } from '../cookies.js';
+import type { AppDeps, AppOptions } from '../deps.js';
+import { ERROR_STATUS } from '../error-status.js';
+import { clientIp, type RateLimit } from '../limits.js';
+import { errorSpanish, whenSpanish } from '../messages.js';
+import {
+  AccountPage,
+  MailboxPage,
+  RecoveryCodePage,
+  RecoveryRequestPage,
+  RenewalPage,
+  SignInPage,
+} from './forms.js';
+import type { Notice } from './layout.js';
+
+const FLOW_COOKIE_SECONDS = 3600;
+
+const REALIZADO_RENOVADO: Notice = {
+  kind: 'success',
+  title: 'Realizado',
+  text: 'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+};
+
+/** Reads a form field as a string, whatever was sent (a file or nothing become ''). */
+async function readForm(c: Context, ...names: string[]): Promise<Record<string, string>> {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  return Object.fromEntries(
+    names.map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']),
+  );
+}
+
+/** The server-rendered, es-MX pages: usable without JavaScript, on a phone. */
+export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, limit: RateLimit) {
+  const app = new Hono();
+  const uc = deps.useCases;
+  const now = deps.now ?? (() => new Date());
+  const portalName = options.portalName;
+  const minLength = deps.policies.passwordMinLength;
+  const ctx = (c: Context) => ({
+    ip: clientIp(c, options),
+    userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
+  });
+  const errorNotice = (error: DomainError): Notice => ({
+    kind: 'error',
+    title: 'Error',
+    text: errorSpanish(error, now()),
+  });
+  const statusOf = (c: Context, error: DomainError) => {
+    if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
+    if ((error.code === 'throttled' && error.retryAt) || error.code === 'resend_too_soon') {
+      const at = error.code === 'resend_too_soon' ? error.retryAt : (error.retryAt as Date);
+      c.header(
+        'Retry-After',
+        String(Math.max(1, Math.ceil((at.getTime() - now().getTime()) / 1000))),
+      );
+    }
+    return ERROR_STATUS[error.code];
+  };
+  /** Too many requests from this IP or for this identifier: a 429 with Retry-After. */
+  const limited = async (c: Context, identifier: string | null): Promise<Notice | null> => {
+    const wait = await limit(ctx(c).ip, identifier);
+    if (wait === null) return null;
+    c.header('Retry-After', String(wait));
+    c.status(429);
+    return {
+      kind: 'error',
+      title: 'Error',
+      text: `Demasiados intentos. Por seguridad, inténtalo de nuevo ${whenSpanish(new Date(now().getTime() + wait * 1000), now())}.`,
+    };
+  };
+  const resendHint = (resendAt: string | null) => {
+    const at = resendAt ? new Date(resendAt) : null;
+    return at && at > now()
+      ? `Si no te llega el correo, revisa tu carpeta de spam. Podrás pedir un nuevo código ${whenSpanish(at, now())}.`
+      : 'Si no te llega el correo, revisa tu carpeta de spam o pide un nuevo código.';
+  };
+
+  app.get('/', (c) => c.redirect('/iniciar-sesion', 303));
+
+  app.get('/iniciar-sesion', (c) => {
+    const q = c.req.query();
+    const notice: Notice | null =
+      q.renovado !== undefined
+        ? REALIZADO_RENOVADO
+        : q.recuperado !== undefined
+          ? {
+              kind: 'success',
+              title: 'Realizado',
+              text: 'Tu contraseña fue actualizada. Inicia sesión con tu correo electrónico y tu nueva contraseña.',
+            }
+          : q.sesion === 'cerrada'
+            ? { kind: 'info', title: 'Sesión cerrada', text: 'Cerraste tu sesión. ¡Hasta pronto!' }
+            : null;
+    return c.html(<SignInPage portalName={portalName} notice={notice} />);
+  });
+
+  app.post('/iniciar-sesion', async (c) => {
+    const form = await readForm(c, 'identificador', 'contrasena');
+    const identifier = form.identificador ?? '';
+    const tooMany = await limited(c, identifier);
+    if (tooMany)
+      return c.html(
+        <SignInPage portalName={portalName} notice={tooMany} identifier={identifier} />,
+      );
+    const result = await uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) });
+    if (result.isErr()) {
+      c.status(statusOf(c, result.error));
+      return c.html(
+        <SignInPage
+          portalName={portalName}
+          notice={errorNotice(result.error)}
+          identifier={identifier}
+        />,
+      );
+    }
+    const outcome = result.value;
+    switch (outcome.kind) {
+      case 'signed_in': {
+        const previous = jar.get(c, 'session');
+        if (previous) await uc.logOut({ token: previous }); // rotate: never reuse a session id
+        jar.set(c, 'session', outcome.sessionToken, deps.policies.sessionAbsoluteSeconds);
+        jar.clearFlow(c);
+        return c.redirect('/cuenta', 303);
+      }
+      case 'renewal_started':
+        jar.setFlow(
+          c,
+          outcome.flowToken,
+          {
+            kind: 'renewal',
+            maskedEmail: outcome.maskedEmail,
+            resendAt: outcome.resendAvailableAt.toISOString(),
+          },
+          FLOW_COOKIE_SECONDS,
+        );
+        return c.redirect('/renovacion', 303);
+      case 'login_is_email':
+        return c.html(
+          <SignInPage
+            portalName={portalName}
+            notice={{
+              kind: 'info',
+              title: 'Tu usuario cambió',
+              text: `Tu cuenta ya fue renovada: ahora inicias sesión con tu correo electrónico (${outcome.maskedEmail}) y tu contraseña.`,
+            }}
+          />,
+        );
+    }
+  });
+
+  const renewalPage = (c: Context, notice: Notice | null) => {
+    const info = jar.flowInfo(c);
+    return c.html(
+      <RenewalPage
+        portalName={portalName}
+        notice={notice}
+        resendHint={resendHint(info?.resendAt ?? null)}
+        minLength={minLength}
+      />,
+    );
+  };
+
+  app.get('/renovacion', (c) => {
+    const info = jar.flowInfo(c);
+    if (!jar.get(c, 'flow') || info?.kind !== 'renewal') return c.redirect('/iniciar-sesion', 303);
+    const resent = c.req.query('reenviado') !== undefined;
+    return renewalPage(c, {
+      kind: 'success',
+      title: 'Realizado',
+      text: resent
+        ? `Enviamos un nuevo código de renovación de contraseña a tu correo: ${info.maskedEmail ?? ''}. El código anterior ya no funciona.`
+        : `Enviamos un código de renovación de contraseña a tu correo: ${info.maskedEmail ?? ''}. Ingrésalo en el campo Código. Una vez ingresado, registra tu nueva contraseña.`,
+    });
+  });
+
+  app.post('/renovacion', async (c) => {
+    const flowToken = jar.get(c, 'flow');
+    const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
+    if (!flowToken) {
+      c.status(400);
+      return c.html(
+        <SignInPage portalName={portalName} notice={errorNotice({ code: 'flow_invalid' })} />,
+      );
+    }
+    const result = await uc.completeRenewal({
+      flowToken,
+      code: form.codigo ?? '',
+      newPassword: form.contrasena ?? '',
+      confirmation: form.confirmacion ?? '',
+      context: ctx(c),
+    });
+    if (result.isOk()) {
+      jar.clearFlow(c);
+      return c.redirect('/iniciar-sesion?renovado=1', 303);
+    }
+    c.status(statusOf(c, result.error));
+    return renewalPage(c, errorNotice(result.error));
+  });
+
+  app.post('/renovacion/reenviar', async (c) => {
+    const flowToken = jar.get(c, 'flow');
+    const info = jar.flowInfo(c);
+    if (!flowToken || info?.kind !== 'renewal') return c.redirect('/iniciar-sesion', 303);
+    const result = await uc.resendRenewalCode({ flowToken, context: ctx(c) });
+    if (result.isErr()) {
+      c.status(statusOf(c, result.error));
+      return renewalPage(c, errorNotice(result.error));
+    }
+    jar.setFlow(
+      c,
+      flowToken,
+      { ...info, resendAt: result.value.resendAvailableAt.toISOString() },
+      FLOW_COOKIE_SECONDS,
+    );
+    return c.redirect('/renovacion?reenviado=1', 303);
+  });
+
+  app.get('/recuperacion', (c) =>
+    c.html(<RecoveryRequestPage portalName={portalName} notice={null} />),
+  );
+
+  app.post('/recuperacion', async (c) => {
+    const form = await readForm(c, 'identificador');
+    const tooMany = await limited(c, form.identificador ?? '');
+    if (tooMany) return c.html(<RecoveryRequestPage portalName={portalName} notice={tooMany} />);
+    const result = await uc.requestRecovery({
+      identifier: form.identificador ?? '',
+      context: ctx(c),
+    });
+    if (result.isErr()) {
+      c.status(statusOf(c, result.error));
+      return c.html(
+        <RecoveryRequestPage portalName={portalName} notice={errorNotice(result.error)} />,
+      );
+    }
+    const resendAt = new Date(
+      now().getTime() + deps.policies.resendCooldownSeconds * 1000,
+    ).toISOString();
+    jar.setFlow(
+      c,
+      result.value.flowToken,
+      { kind: 'recovery', maskedEmail: null, resendAt },
+      FLOW_COOKIE_SECONDS,
+    );
+    return c.redirect('/recuperacion/codigo', 303);
+  });
+
+  const recoveryPage = (c: Context, notice: Notice | null) =>
+    c.html(
+      <RecoveryCodePage
+        portalName={portalName}
+        notice={notice}
+        resendHint={resendHint(jar.flowInfo(c)?.resendAt ?? null)}
+        minLength={minLength}
+      />,
+    );
+  const SENT: Notice = {
+    kind: 'success',
+    title: 'Realizado',
+    text: 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código. Ingrésalo en el campo Código y registra tu nueva contraseña.',
+  };
+
+  app.get('/recuperacion/codigo', (c) => {
+    if (!jar.get(c, 'flow') || jar.flowInfo(c)?.kind !== 'recovery')
+      return c.redirect('/recuperacion', 303);
+    return recoveryPage(c, SENT);
+  });
+
+  app.post('/recuperacion/codigo', async (c) => {
+    const flowToken = jar.get(c, 'flow');
+    if (!flowToken) return c.redirect('/recuperacion', 303);
+    const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
+    const result = await uc.completeRecovery({
+      flowToken,
+      code: form.codigo ?? '',
+      newPassword: form.contrasena ?? '',
+      confirmation: form.confirmacion ?? '',
+      context: ctx(c),
+    });
+    if (result.isOk()) {
+      jar.clearFlow(c);
+      jar.clear(c, 'session');
+      return c.redirect(
+        result.value.migrated ? '/iniciar-sesion?renovado=1' : '/iniciar-sesion?recuperado=1',
+        303,
+      );
+    }
+    // an unknown account's (decoy) flow must read like a wrong code, not like "no such account"
+    const error: DomainError =
+      result.error.code === 'flow_invalid' ? { code: 'code_expired' } : result.error;
+    c.status(statusOf(c, error));
+    return recoveryPage(c, errorNotice(error));
+  });
+
+  app.post('/recuperacion/reenviar', async (c) => {
+    const flowToken = jar.get(c, 'flow');
+    const info = jar.flowInfo(c);
+    if (!flowToken || info?.kind !== 'recovery') return c.redirect('/recuperacion', 303);
+    // the cookie's time answers "too soon" the same way for real and decoy flows
+    if (info.resendAt && new Date(info.resendAt) > now()) {
+      const error: DomainError = { code: 'resend_too_soon', retryAt: new Date(info.resendAt) };
+      c.status(statusOf(c, error));
+      return recoveryPage(c, errorNotice(error));
+    }
+    const result = await uc.resendRenewalCode({ flowToken, context: ctx(c) });
+    if (result.isErr() && result.error.code !== 'flow_invalid') {
+      c.status(statusOf(c, result.error));
+      return recoveryPage(c, errorNotice(result.error));
+    }
+    const resendAt = result.isOk()
+      ? result.value.resendAvailableAt
+      : new Date(now().getTime() + deps.policies.resendCooldownSeconds * 1000);
+    jar.setFlow(c, flowToken, { ...info, resendAt: resendAt.toISOString() }, FLOW_COOKIE_SECONDS);
+    return c.redirect('/recuperacion/codigo', 303);
+  });
+
+  app.get('/cuenta', async (c) => {
+    const token = jar.get(c, 'session');
+    const session = token ? await uc.validateSession({ token }) : null;
+    if (!session || session.isErr()) {
+      if (token) jar.clear(c, 'session');
+      return c.redirect('/iniciar-sesion', 303);
+    }
+    const { account } = session.value;
+    return c.html(
+      <AccountPage
+        portalName={portalName}
+        customerNumber={account.customerNumber}
+        loginEmail={account.loginEmail}
+      />,
+    );
+  });
+
+  app.post('/cerrar-sesion', async (c) => {
+    const token = jar.get(c, 'session');
+    if (token) await uc.logOut({ token });
+    jar.clear(c, 'session');
+    return c.redirect('/iniciar-sesion?sesion=cerrada', 303);
+  });
+
+  const mailbox = deps.mailbox;
+  if (mailbox) {
+    app.get('/_dev/mailbox', (c) =>
+      c.html(<MailboxPage portalName={portalName} mails={mailbox.list()} />),
+    );
+    app.get('/_dev/mailbox.json', (c) => c.json(mailbox.list()));
+    app.get('/_dev/mailbox/:id', (c) => {
+      const mail = mailbox.list().find((m) => String(m.id) === c.req.param('id'));
+      return mail ? c.html(mail.html) : c.notFound();
+    });
+  }
+  return app;
+}
