@@ -72,13 +72,13 @@ export function createApp(deps: AppDeps) {
         failure(c.req.path, 413, 'payload_too_large', 'La solicitud es demasiado grande.'),
     }),
   );
-  // forms: the browser's Origin (or Sec-Fetch-Site) must be ours
-  app.use(
-    '*',
-    csrf({
-      origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
-    }),
-  );
+  // forms: the browser's Origin (or Sec-Fetch-Site) must be ours. The API is exempt:
+  // it takes only application/json (a cross-site form cannot send that without a CORS
+  // preflight, which is never granted) and authenticates with a bearer token, not a cookie.
+  const checkOrigin = csrf({
+    origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
+  });
+  app.use('*', (c, next) => (isApi(c.req.path) ? next() : checkOrigin(c, next)));
   app.use('/api/v1/*', async (c, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
       const type = c.req.header('content-type') ?? '';

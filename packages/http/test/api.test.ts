@@ -1,0 +1,344 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
+
+describe('JSON API', () => {
+  it('runs the whole flow: sign in, renew, sign in by email, me, sign out', async () => {
+    const t = await testApp();
+    const started = await t.api('/sessions', {
+      identifier: DIEGO.username,
+      password: DIEGO.password,
+    });
+    expect(started.status).toBe(200);
+    const body = (await started.json()) as {
+      outcome: string;
+      flowToken: string;
+      maskedEmail: string;
+    };
+    expect(body).toMatchObject({
+      outcome: 'renewal_started',
+      maskedEmail: 'diego.barron.***@oxxog**.c**',
+      emailed: true,
+    });
+    const done = await t.api('/renewal/complete', {
+      flowToken: body.flowToken,
+      code: t.codeFor(),
+      newPassword: NEW_PASSWORD,
+      confirmation: NEW_PASSWORD,
+    });
+    expect(await done.json()).toEqual({ loginEmail: DIEGO.email, migrated: true });
+    const signedIn = (await (
+      await t.api('/sessions', { identifier: DIEGO.email, password: NEW_PASSWORD })
+    ).json()) as {
+      sessionToken: string;
+    };
+    const auth = { authorization: `Bearer ${signedIn.sessionToken}` };
+    const me = await t.app.request('/api/v1/session', { headers: auth });
+    expect(await me.json()).toMatchObject({ customerNumber: '2242455', loginEmail: DIEGO.email });
+    expect(
+      (await t.app.request('/api/v1/session', { method: 'DELETE', headers: auth })).status,
+    ).toBe(204);
+    const after = await t.app.request('/api/v1/session', { headers: auth });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toEqual({
+      error: { code: 'session_invalid', message: 'Tu sesión terminó. Inicia sesión de nuevo.' },
+    });
+  });
+
+  it('identical status and body for unknown user, wrong password and wrong legacy password', async () => {
+    const t = await testApp();
+    await t.api('/sessions', { identifier: 'flotilla01', password: 'legacy-pass' });
+    await t.api('/renewal/complete', {
+      flowToken: (
+        (await (
+          await t.api('/sessions', { identifier: 'flotilla01', password: 'legacy-pass' })
+        ).json()) as { flowToken: string }
+      ).flowToken,
+      code: t.codeFor('admin@flotillas.mx'),
+      newPassword: NEW_PASSWORD,
+      confirmation: NEW_PASSWORD,
+    });
+    const attempts = [
+      { identifier: 'nadie', password: 'x' },
+      { identifier: 'nadie@example.com', password: 'x' },
+      { identifier: DIEGO.username, password: 'wrong legacy' },
+      { identifier: 'admin@flotillas.mx', password: 'wrong' },
+      { identifier: 'flotilla01', password: 'legacy-pass' },
+    ];
+    const answers = await Promise.all(
+      attempts.map(async (a) => {
+        const r = await t.api('/sessions', a);
+        return `${r.status} ${await r.text()}`;
+      }),
+    );
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toBe(
+      '401 {"error":{"code":"invalid_credentials","message":"Usuario o contraseña incorrectos."}}',
+    );
+
+    // the pages too: same status, same page (but for the echoed identifier)
+    const pages = await Promise.all(
+      attempts.map(async (a) => {
+        const r = await t.post('/iniciar-sesion', {
+          identificador: a.identifier,
+          contrasena: a.password,
+        });
+        return `${r.status} ${(await r.text()).replace(`value="${a.identifier}"`, 'value=""')}`;
+      }),
+    );
+    expect(new Set(pages).size).toBe(1);
+    expect(pages[0]).toMatch(/^401 /);
+  });
+
+  it('every domain error reaches the client as { error: { code, message } } with its status', async () => {
+    const t = await testApp();
+    const started = (await (
+      await t.api('/sessions', { identifier: DIEGO.username, password: DIEGO.password })
+    ).json()) as {
+      flowToken: string;
+    };
+    const wrong = t.codeFor() === '000000' ? '111111' : '000000';
+    const r = await t.api('/renewal/complete', {
+      flowToken: started.flowToken,
+      code: wrong,
+      newPassword: NEW_PASSWORD,
+      confirmation: NEW_PASSWORD,
+    });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({
+      error: {
+        code: 'code_invalid',
+        message: 'El código es incorrecto. Te quedan 4 intentos con este código.',
+        attemptsLeft: 4,
+      },
+    });
+    const weak = await t.api('/renewal/complete', {
+      flowToken: started.flowToken,
+      code: t.codeFor(),
+      newPassword: 'corta',
+      confirmation: 'corta',
+    });
+    expect(weak.status).toBe(422);
+    expect(((await weak.json()) as { error: { reasons: unknown[] } }).error.reasons).toEqual([
+      { kind: 'too_short', message: 'Debe tener al menos 12 caracteres.' },
+    ]);
+    const soon = await t.api('/renewal/resend', { flowToken: started.flowToken });
+    expect(soon.status).toBe(429);
+    expect(soon.headers.get('retry-after')).toBe('60');
+    const forged = await t.api('/renewal/resend', { flowToken: 'forged' });
+    expect(forged.status).toBe(400);
+    const recovery = await t.api('/recovery', { identifier: 'nadie' });
+    expect(Object.keys((await recovery.json()) as object)).toEqual(['flowToken']);
+  });
+
+  it('publishes an OpenAPI document generated from the schemas', async () => {
+    const t = await testApp();
+    const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/recovery',
+      '/recovery/complete',
+      '/recovery/resend',
+      '/renewal/complete',
+      '/renewal/resend',
+      '/session',
+      '/sessions',
+    ]);
+    expect(Object.keys(doc.components.schemas)).toContain('Error');
+  });
+
+  it('health and readiness', async () => {
+    const t = await testApp();
+    expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await t.app.request('/readyz')).status).toBe(200);
+  });
+});
+
+describe('defences', () => {
+  it('session cookie: HttpOnly, Secure, SameSite=Lax, __Host- over https; rotated at sign-in', async () => {
+    const t = await testApp({ publicUrl: 'https://facturacion.example.mx' });
+    await t.post('/iniciar-sesion', { identificador: 'flotilla01', contrasena: 'legacy-pass' });
+    await t.post('/renovacion', {
+      codigo: t.codeFor('admin@flotillas.mx'),
+      contrasena: NEW_PASSWORD,
+      confirmacion: NEW_PASSWORD,
+    });
+    const res = await t.post('/iniciar-sesion', {
+      identificador: 'admin@flotillas.mx',
+      contrasena: NEW_PASSWORD,
+    });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-renueva_session='));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Domain=/);
+    const first = t.cookies().get('__Host-renueva_session');
+    await t.post('/iniciar-sesion', {
+      identificador: 'admin@flotillas.mx',
+      contrasena: NEW_PASSWORD,
+    });
+    const second = t.cookies().get('__Host-renueva_session');
+    expect(second).not.toBe(first);
+    const old = await t.app.request('/api/v1/session', {
+      headers: { authorization: `Bearer ${first}` },
+    });
+    expect(old.status).toBe(401); // the previous session ended
+    expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+  });
+
+  it('refuses a form posted from another origin (CSRF)', async () => {
+    const t = await testApp();
+    const res = await t.post(
+      '/iniciar-sesion',
+      { identificador: 'x', contrasena: 'y' },
+      { origin: 'https://evil.example' },
+    );
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('La solicitud no vino de este portal');
+    const noOrigin = await t.app.request('/iniciar-sesion', {
+      method: 'POST',
+      body: 'identificador=x&contrasena=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(noOrigin.status).toBe(403);
+    const sameSite = await t.app.request('/iniciar-sesion', {
+      method: 'POST',
+      body: 'identificador=x&contrasena=y',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'same-origin',
+      },
+    });
+    expect(sameSite.status).toBe(401);
+  });
+
+  it('refuses an oversized body (413) and a non-JSON API body (415)', async () => {
+    const t = await testApp();
+    const big = await t.post('/iniciar-sesion', {
+      identificador: 'x'.repeat(20_000),
+      contrasena: 'y',
+    });
+    expect(big.status).toBe(413);
+    const bigApi = await t.api('/sessions', { identifier: 'x', password: 'y'.repeat(20_000) });
+    expect(bigApi.status).toBe(413);
+    expect(((await bigApi.json()) as { error: { code: string } }).error.code).toBe(
+      'payload_too_large',
+    );
+    const form = await t.app.request('/api/v1/sessions', {
+      method: 'POST',
+      body: 'identifier=x&password=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    });
+    expect(form.status).toBe(415);
+  });
+
+  it('secure headers and no-store everywhere it matters', async () => {
+    const t = await testApp();
+    const res = await t.get('/iniciar-sesion');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(
+      (await t.api('/sessions', { identifier: 'x', password: 'y' })).headers.get('cache-control'),
+    ).toBe('no-store');
+  });
+
+  it('rate-limits per identifier and per IP with Retry-After', async () => {
+    const t = await testApp({ rateLimits: { perIp: 100, perIdentifier: 3 } });
+    for (let i = 0; i < 3; i++)
+      expect((await t.api('/sessions', { identifier: 'Target', password: 'x' })).status).toBe(401);
+    const limited = await t.api('/sessions', { identifier: 'target', password: 'x' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await t.api('/sessions', { identifier: 'other', password: 'x' })).status).toBe(401);
+    const page = await t.post('/iniciar-sesion', { identificador: 'TARGET', contrasena: 'x' });
+    expect(page.status).toBe(429);
+    expect(await page.text()).toContain('Demasiados intentos');
+  });
+
+  it('unknown routes are a 404 in Spanish; the dev mailbox is absent without a mailbox', async () => {
+    const t = await testApp();
+    const missing = await t.get('/nada');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No encontramos la página que buscas.');
+    const { createApp } = await import('../src/index.js');
+    const app = createApp({
+      useCases: {} as never,
+      policies: t.ports.policies,
+      mailbox: null,
+      isReady: async () => false,
+      logger: { error: () => undefined, warn: () => undefined },
+    });
+    expect((await app.request('/_dev/mailbox')).status).toBe(404);
+    expect((await app.request('/readyz')).status).toBe(503);
+  });
+});
+
+describe('fuzzing every JSON route: never a 5xx', () => {
+  const routes = [
+    '/sessions',
+    '/renewal/resend',
+    '/renewal/complete',
+    '/recovery',
+    '/recovery/resend',
+    '/recovery/complete',
+  ];
+  const junk = fc.oneof(
+    fc.string({ maxLength: 3000 }),
+    fc.constant('\u0000'.repeat(50)),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 5 }),
+    fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 50 })),
+  );
+  const body = fc.oneof(
+    fc.record(
+      {
+        identifier: junk,
+        password: junk,
+        flowToken: junk,
+        code: junk,
+        newPassword: junk,
+        confirmation: junk,
+      },
+      { requiredKeys: [] },
+    ),
+    fc.string({ maxLength: 200 }).map((s) => `{bad json ${s}`),
+    junk.map((j) => JSON.stringify(j) ?? 'null'),
+  );
+  const contentType = fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/json; charset=utf-8',
+    '',
+  );
+
+  it('answers 2xx/4xx with a JSON body for any input', async () => {
+    const t = await testApp();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), body, contentType, async (route, b, type) => {
+        const res = await t.app.request(`/api/v1${route}`, {
+          method: 'POST',
+          body: typeof b === 'string' ? b : JSON.stringify(b),
+          headers: type ? { 'content-type': type } : {},
+        });
+        expect(res.status).toBeLessThan(500);
+        const json = await res.json();
+        if (res.status >= 400)
+          expect(json).toMatchObject({
+            error: { code: expect.any(String), message: expect.any(String) },
+          });
+      }),
+      { numRuns: 300 },
+    );
+    expect(t.errors).toEqual([]);
+  });
+});
