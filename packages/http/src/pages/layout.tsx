@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 
 const CSS = `
 *{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f4f4f5;color:#1f2937;line-height:1.5}
+body{margin:0;font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif;background:#f4f4f5;color:#1f2937;line-height:1.5}
 header{background:#c8102e;color:#fff;padding:14px 20px}
 header a{color:#fff;text-decoration:none;font-weight:700;font-size:1.1rem}
 main{max-width:440px;margin:24px auto;padding:0 16px}
