@@ -50,7 +50,7 @@ export interface Renueva {
   /** The last emails, only with the console mailer (development). */
   mailbox: DevMailbox | null;
   logger: Logger;
-  /** The demo accounts when `DEMO_ACCOUNTS` is on (seeded into an empty store). */
+  /** The demo accounts when `DEMO_ACCOUNTS` is on and seeding was asked for (into an empty store). */
   demoAccounts: DemoAccount[];
   /** The store answers. */
   isReady(): Promise<boolean>;
@@ -146,6 +146,7 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
 export async function createRenueva(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<Ports> = {},
+  options: { seedDemoAccounts?: boolean } = {},
 ): Promise<Renueva> {
   const config = loadConfig(env);
   // singletons: every port is built once (the store opens once)
@@ -240,7 +241,8 @@ export async function createRenueva(
   const logger = container.get<Logger>(T.logger);
   const mailbox = await container.getAsync<DevMailbox | null>(T.mailbox);
 
-  if (config.demoAccounts) {
+  // only the portal seeds demo accounts (`renueva serve`), never an import or a stats run
+  if (config.demoAccounts && options.seedDemoAccounts) {
     const counts = await ports.accounts.countByStatus();
     if (counts.legacy + counts.pending_renewal + counts.migrated === 0) {
       const outcome = await useCases.importLegacyAccounts({
@@ -259,7 +261,7 @@ export async function createRenueva(
     outbox: ports.outbox,
     mailbox,
     logger,
-    demoAccounts: config.demoAccounts ? demoAccounts : [],
+    demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],
     isReady: () => store.isReady(),
     startDispatcher: () =>
       startDispatcher({

@@ -11,7 +11,7 @@ const ctx = { ip: '127.0.0.1', userAgent: 'test' };
 describe('createRenueva (composition root)', () => {
   it('wires PGlite, real crypto and the console mailer; seeds the demo accounts once; the seed flow works', async () => {
     const env = { DATA_DIR: dir, LOG_LEVEL: 'silent' as const };
-    const renueva = await createRenueva(env);
+    const renueva = await createRenueva(env, {}, { seedDemoAccounts: true });
     try {
       expect(renueva.config.store).toEqual({ kind: 'pglite', dataDir: dir });
       expect(await renueva.isReady()).toBe(true);
@@ -62,7 +62,7 @@ describe('createRenueva (composition root)', () => {
       await renueva.close();
     }
     // a restart keeps the data and the secret, and does not seed again
-    const again = await createRenueva(env);
+    const again = await createRenueva(env, {}, { seedDemoAccounts: true });
     expect(await again.accounts.countByStatus()).toMatchObject({
       legacy: demoAccounts.length - 1,
       migrated: 1,

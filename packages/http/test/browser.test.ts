@@ -37,6 +37,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
           write: () => undefined,
         }),
       },
+      { seedDemoAccounts: true },
     );
     stopDispatcher = renueva.startDispatcher().stop;
     server = await startServer(

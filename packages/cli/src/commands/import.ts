@@ -1,0 +1,182 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { RawImportRow, RejectedRow } from '@renueva/domain';
+import { SingleBar } from 'cli-progress';
+import { parse } from 'csv-parse';
+import { type CommandContext, withRenueva } from '../context.js';
+import { CliError, print, table } from '../output.js';
+
+const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'];
+
+class HeaderError extends Error {}
+
+/** The import file, streamed: parse errors become rejected rows, not crashes. */
+async function* readRows(
+  path: string,
+  rejected: RejectedRow[],
+  onBytes: (n: number) => void,
+): AsyncIterable<RawImportRow> {
+  const file = createReadStream(path);
+  file.on('data', (chunk) => onBytes(chunk.length));
+  const parser = file.pipe(
+    parse({
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      columns: (header: string[]) => {
+        const got = header.map((h) => h.trim().toLowerCase());
+        if (got.join(',') !== COLUMNS.join(','))
+          throw new HeaderError(
+            `the header must be exactly "${COLUMNS.join(',')}" (got "${header.join(',')}")`,
+          );
+        return got;
+      },
+    }),
+  );
+  parser.on('skip', (error: Error & { lines?: number }) => {
+    rejected.push({
+      line: error.lines ?? 0,
+      reason: `malformed CSV: ${error.message.replace(/^Invalid Record Length: /, 'wrong number of fields: ')}`,
+    });
+  });
+  file.on('error', (error) => parser.destroy(error));
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
+    yield {
+      line: info.lines,
+      customer_number: record.customer_number ?? '',
+      username: record.username ?? '',
+      email: record.email ?? '',
+      password_hash: record.password_hash ?? '',
+    };
+  }
+}
+
+const csvField = (s: string | number) =>
+  /[",\n\r]/.test(String(s)) ? `"${String(s).replaceAll('"', '""')}"` : String(s);
+
+async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('line,reason\n');
+  for (const r of rows)
+    if (!out.write(`${r.line},${csvField(r.reason)}\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+/** `renueva import <file.csv>`: streamed, set-based, idempotent; never touches renewed accounts. */
+export async function importFile(
+  ctx: CommandContext,
+  path: string,
+  options: { dryRun: boolean; report?: string; json: boolean },
+): Promise<void> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => {
+      throw new CliError(
+        `cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+      );
+    },
+  );
+  const started = Date.now();
+  const parseRejected: RejectedRow[] = [];
+  let bytes = 0;
+  let rows = 0;
+  const bar =
+    ctx.io.isTty && !options.json
+      ? new SingleBar({
+          format:
+            'Importing |{bar}| {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
+          stream: process.stderr,
+          hideCursor: true,
+        })
+      : null;
+  bar?.start(size, 0, { rows: 0, speed: 0 });
+  let lastLine = Date.now();
+  const progress = () => {
+    const seconds = (Date.now() - started) / 1000 || 1;
+    const speed = Math.round(rows / seconds);
+    if (bar) bar.update(bytes, { rows, speed });
+    else if (!options.json && Date.now() - lastLine >= 2000) {
+      lastLine = Date.now();
+      ctx.io.err(
+        `imported ${rows} rows (${speed} rows/s, ${Math.round((bytes / Math.max(size, 1)) * 100)}% of the file)`,
+      );
+    }
+  };
+
+  const outcome = await withRenueva(ctx, (renueva) =>
+    renueva.useCases.importLegacyAccounts({
+      rows: readRows(path, parseRejected, (n) => {
+        bytes += n;
+      }),
+      dryRun: options.dryRun,
+      onRow: () => {
+        rows++;
+        if (rows % 1000 === 0) progress();
+      },
+    }),
+  ).catch((error: unknown) => {
+    bar?.stop();
+    if (error instanceof HeaderError) throw new CliError(`${path}: ${error.message}`, 2);
+    if ((error as { code?: string }).code?.startsWith('CSV_'))
+      throw new CliError(`${path}: ${(error as Error).message}`);
+    throw error;
+  });
+  bar?.update(size, { rows, speed: Math.round(rows / ((Date.now() - started) / 1000 || 1)) });
+  bar?.stop();
+
+  const rejected = [...parseRejected, ...outcome.rejected].sort((a, b) => a.line - b.line);
+  if (options.report) await writeReport(options.report, rejected);
+  const seconds = (Date.now() - started) / 1000;
+  const summary = {
+    file: path,
+    dryRun: options.dryRun,
+    read: outcome.read + parseRejected.length,
+    inserted: outcome.inserted,
+    updated: outcome.updated,
+    unchanged: outcome.unchanged,
+    skipped: outcome.skipped,
+    rejected: rejected.length,
+    emailMissing: outcome.emailMissing,
+    emailInvalid: outcome.emailInvalid,
+    emailShared: outcome.emailShared,
+    seconds: Math.round(seconds * 100) / 100,
+    rowsPerSecond: Math.round((outcome.read + parseRejected.length) / (seconds || 1)),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(options.json && !options.report ? { rejectedRows: rejected } : {}),
+  };
+  print(ctx.io, options.json, summary, () => {
+    const lines = [
+      `Import of ${path}${options.dryRun ? ' (dry run: nothing was written)' : ''}`,
+      table([
+        ['read', summary.read],
+        ['inserted', summary.inserted],
+        ['updated', summary.updated],
+        ['unchanged', summary.unchanged],
+        ['skipped (renewing or renewed: untouched)', summary.skipped],
+        [
+          'rejected',
+          `${summary.rejected}${options.report ? ` (reasons in ${options.report})` : ''}`,
+        ],
+        [
+          'email missing / invalid / shared',
+          `${summary.emailMissing} / ${summary.emailInvalid} / ${summary.emailShared}`,
+        ],
+        ['time', `${summary.seconds} s (${summary.rowsPerSecond} rows/s)`],
+        ['peak memory', `${Math.round(summary.maxRssBytes / 1048576)} MiB`],
+      ]),
+    ];
+    if (!options.report && rejected.length > 0) {
+      lines.push('', 'Rejected rows:');
+      for (const r of rejected.slice(0, 20)) lines.push(`  line ${r.line}: ${r.reason}`);
+      if (rejected.length > 20)
+        lines.push(`  … ${rejected.length - 20} more (use --report rejected.csv)`);
+    }
+    return lines.join('\n');
+  });
+}

@@ -1,0 +1,55 @@
+import { createRenueva } from '@renueva/adapters';
+import { startServer } from '@renueva/http';
+import type { CommandContext } from '../context.js';
+
+/** `renueva serve`: the portal, the outbox dispatcher, demo accounts in development. */
+export async function serve(ctx: CommandContext, options: { port?: number }): Promise<void> {
+  const env = options.port !== undefined ? { ...ctx.env, PORT: String(options.port) } : ctx.env;
+  const renueva = await createRenueva(env, {}, { seedDemoAccounts: true });
+  const { config } = renueva;
+  const dispatcher = renueva.startDispatcher();
+  let closed: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
+  const server = await startServer(
+    {
+      useCases: renueva.useCases,
+      policies: renueva.policies,
+      mailbox: renueva.mailbox,
+      isReady: renueva.isReady,
+      logger: renueva.logger,
+      options: { publicUrl: config.publicUrl, portalName: config.portalName },
+    },
+    {
+      port: config.port,
+      hostname: config.host,
+      handleSignals: true,
+      onClose: async () => {
+        await dispatcher.stop();
+        await renueva.close();
+        closed();
+      },
+    },
+  );
+  const store =
+    config.store.kind === 'pglite'
+      ? `embedded PostgreSQL in ${config.store.dataDir}`
+      : config.store.kind === 'postgres'
+        ? 'PostgreSQL (DATABASE_URL)'
+        : 'memory';
+  ctx.io.out(
+    `Renueva is serving ${config.portalName} on ${server.url} (${store}, ${config.mailer.kind} mailer)`,
+  );
+  if (renueva.mailbox)
+    ctx.io.out(`Emails are printed here and shown at ${server.url}/_dev/mailbox`);
+  if (renueva.demoAccounts.length > 0) {
+    ctx.io.out('\nDemo legacy accounts (username / password / customer number: what it shows):');
+    for (const a of renueva.demoAccounts)
+      ctx.io.out(
+        `  ${a.username.padEnd(18)} ${a.password.padEnd(16)} ${a.customerNumber}  ${a.note}`,
+      );
+    ctx.io.out('');
+  }
+  await done;
+}

@@ -1,0 +1,33 @@
+import type { ActivityCounts } from '@renueva/domain';
+import { type CommandContext, withRenueva } from '../context.js';
+import { print, table } from '../output.js';
+
+const activityRows = (a: ActivityCounts): [string, number][] => [
+  ['  renewals started', a.renewalsStarted],
+  ['  codes sent', a.codesSent],
+  ['  renewals completed', a.renewalsCompleted],
+  ['  failed sign-ins', a.failedLogins],
+  ['  wrong codes', a.failedCodes],
+  ['  recoveries', a.recoveries],
+];
+
+/** `renueva stats`: the migration funnel, overall and for the last 24 hours. */
+export async function stats(ctx: CommandContext, options: { json: boolean }): Promise<void> {
+  const s = await withRenueva(ctx, (r) => r.useCases.migrationStats());
+  print(ctx.io, options.json, s, () =>
+    table([
+      ['Accounts', s.accounts.total],
+      ['  legacy (not started)', s.accounts.legacy],
+      ['  pending renewal', s.accounts.pending_renewal],
+      ['  migrated', `${s.accounts.migrated} (${s.accounts.percentMigrated}%)`],
+      ['All time', ''],
+      ...activityRows(s.activity.allTime),
+      ['Last 24 hours', ''],
+      ...activityRows(s.activity.last24h),
+      ['Emails', ''],
+      ['  waiting', s.emails.pending],
+      ['  delivered', s.emails.sent],
+      ['  dead (not deliverable)', s.emails.dead],
+    ]),
+  );
+}

@@ -1,0 +1,150 @@
+import { ConfigError, DatabaseLockedError } from '@renueva/adapters';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { accountsSetEmail, accountsShow } from './commands/accounts.js';
+import { dbMigrate } from './commands/db.js';
+import { importFile } from './commands/import.js';
+import { outboxList, outboxRetry } from './commands/outbox.js';
+import { serve } from './commands/serve.js';
+import { stats } from './commands/stats.js';
+import type { CommandContext } from './context.js';
+import { CliError, type Io, processIo } from './output.js';
+
+const positiveInt = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
+  return Number(value);
+};
+const port = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) > 65_535)
+    throw new InvalidArgumentError('expected a port number (0-65535)');
+  return Number(value);
+};
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('renueva')
+    .description('Move billing-portal customers from a legacy username login to an email login.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s.trimEnd()),
+      writeErr: (s) => ctx.io.err(s.trimEnd()),
+    })
+    .showHelpAfterError('(see renueva --help)');
+  const json = new Option('--json', 'machine-readable output');
+
+  program
+    .command('serve')
+    .description('serve the portal (demo accounts are seeded into an empty development store)')
+    .addOption(
+      new Option('-p, --port <port>', 'port to listen on (default: PORT or 3000)').argParser(port),
+    )
+    .action((o: { port?: number }) => serve(ctx, o));
+
+  program
+    .command('db')
+    .description('database maintenance')
+    .command('migrate')
+    .description('apply pending migrations (idempotent)')
+    .addOption(json)
+    .action((o: { json?: boolean }) => dbMigrate(ctx, { json: Boolean(o.json) }));
+
+  program
+    .command('import')
+    .description(
+      'import legacy accounts from a CSV file (customer_number,username,email,password_hash)',
+    )
+    .argument('<file>', 'the CSV file')
+    .option('--dry-run', 'check and count everything, write nothing')
+    .option('--report <file>', 'write the rejected rows (line,reason) to this CSV file')
+    .addOption(json)
+    .action((file: string, o: { dryRun?: boolean; report?: string; json?: boolean }) =>
+      importFile(ctx, file, { dryRun: Boolean(o.dryRun), report: o.report, json: Boolean(o.json) }),
+    );
+
+  const accounts = program.command('accounts').description('look at and fix accounts (support)');
+  accounts
+    .command('show')
+    .description(
+      'show an account: status, masked email, timestamps, open code (never a hash, code or token)',
+    )
+    .argument('<key>', 'legacy username, login email or customer number')
+    .addOption(json)
+    .action((key: string, o: { json?: boolean }) =>
+      accountsShow(ctx, key, { json: Boolean(o.json) }),
+    );
+  accounts
+    .command('set-email')
+    .description('set the email on record of an account not yet renewed (audited)')
+    .argument('<customer-number>')
+    .argument('<email>')
+    .addOption(json)
+    .action((customerNumber: string, email: string, o: { json?: boolean }) =>
+      accountsSetEmail(ctx, customerNumber, email, { json: Boolean(o.json) }),
+    );
+
+  program
+    .command('stats')
+    .description('the migration funnel, overall and for the last 24 hours')
+    .addOption(json)
+    .action((o: { json?: boolean }) => stats(ctx, { json: Boolean(o.json) }));
+
+  const outbox = program.command('outbox').description('emails waiting, delivered or dead');
+  outbox
+    .command('list')
+    .option('--dead', 'only emails that could not be delivered')
+    .addOption(
+      new Option('--limit <n>', 'how many (newest first)').argParser(positiveInt).default(50),
+    )
+    .addOption(json)
+    .action((o: { dead?: boolean; limit: number; json?: boolean }) =>
+      outboxList(ctx, { dead: Boolean(o.dead), limit: o.limit, json: Boolean(o.json) }),
+    );
+  outbox
+    .command('retry')
+    .description('queue dead emails again')
+    .argument('[id]', 'the email id (see outbox list)')
+    .option('--all-dead', 'every dead email')
+    .addOption(json)
+    .action((id: string | undefined, o: { allDead?: boolean; json?: boolean }) =>
+      outboxRetry(ctx, id, { allDead: Boolean(o.allDead), json: Boolean(o.json) }),
+    );
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code: 0 ok, 1 failure, 2 bad usage. */
+export async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Io = processIo,
+): Promise<number> {
+  const program = buildProgram({ env, io });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return 0;
+      return error.code === 'commander.executeSubCommandAsync' ? 1 : 2;
+    }
+    if (error instanceof CliError) {
+      io.err(`renueva: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`renueva: configuration: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof DatabaseLockedError) {
+      io.err(`renueva: ${error.message}`);
+      return 1;
+    }
+    io.err(`renueva: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // PGlite and pools are closed by each command; exit promptly anyway
+  if (code !== 0 || process.argv[2] !== 'serve') setImmediate(() => process.exit(code));
+});

@@ -1,0 +1,34 @@
+/** A failure the CLI reports on one line; `exitCode` 2 means bad usage. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Prints either JSON (for scripts) or the human rendering. */
+export function print(io: Io, json: boolean, value: unknown, human: () => string): void {
+  io.out(json ? JSON.stringify(value, null, 2) : human());
+}
+
+/** Aligned "label: value" lines. */
+export function table(rows: [string, string | number | null | undefined][]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value ?? '—'}`).join('\n');
+}
+
+export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
