@@ -69,10 +69,20 @@ export async function importLegacyRows(
         [options.now],
       );
 
+      // shared: the same email (any case) on more than one customer, among the accepted
+      // rows and the store (which now holds them too): one grouped pass, no per-row scans
       const [counts] = await tx.query<Record<string, string | number>>(`
         WITH accepted AS (
           SELECT * FROM import_result WHERE verdict IN ('inserted', 'updated', 'unchanged')
-        )
+        ),
+        owners AS (
+          SELECT lower(email) AS e, customer_number FROM accepted WHERE email_valid
+          UNION
+          SELECT lower(registered_email), customer_number FROM accounts WHERE registered_email IS NOT NULL
+          UNION
+          SELECT lower(login_email), customer_number FROM accounts WHERE login_email IS NOT NULL
+        ),
+        shared AS (SELECT e FROM owners GROUP BY e HAVING count(*) > 1)
         SELECT
           count(*) FILTER (WHERE verdict = 'inserted') AS inserted,
           count(*) FILTER (WHERE verdict = 'updated') AS updated,
@@ -80,13 +90,7 @@ export async function importLegacyRows(
           (SELECT count(*) FROM import_result WHERE verdict = 'skipped') AS skipped,
           count(*) FILTER (WHERE email IS NULL) AS email_missing,
           count(*) FILTER (WHERE email IS NOT NULL AND NOT email_valid) AS email_invalid,
-          count(*) FILTER (WHERE email_valid AND (
-            EXISTS (SELECT 1 FROM accepted o
-                    WHERE lower(o.email) = lower(accepted.email) AND o.customer_number <> accepted.customer_number)
-            OR EXISTS (SELECT 1 FROM accounts x
-                    WHERE x.customer_number <> accepted.customer_number
-                      AND (lower(x.registered_email) = lower(accepted.email) OR lower(x.login_email) = lower(accepted.email)))
-          )) AS email_shared
+          count(*) FILTER (WHERE email_valid AND lower(email) IN (SELECT e FROM shared)) AS email_shared
         FROM accepted`);
       const rejected = await tx.query<{ line: number; reason: string }>(`
         SELECT line, CASE verdict

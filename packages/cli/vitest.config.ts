@@ -1,0 +1,5 @@
+import { defineConfig } from 'vitest/config';
+
+// The CLI tests spawn processes and share a store per file: run files one at a time
+// so two PGlite-backed processes never compete for the 2 cores with the rest.
+export default defineConfig({ test: { fileParallelism: false } });
