@@ -97,7 +97,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await page.getByRole('button', { name: 'INICIAR SESIÓN' }).click();
 
     await page.waitForURL('**/renovacion');
-    const notice = await page.getByRole('status').innerText();
+    const notice = await page.getByRole('status').textContent();
     expect(notice).toContain('Realizado');
     expect(notice).toContain('diego.barron.***@oxxog**.c**');
     await page.screenshot({ path: join(SHOTS, '02-renovacion.png') });
@@ -109,7 +109,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await page.getByRole('button', { name: 'RENOVAR CONTRASEÑA' }).click();
 
     await page.waitForURL('**/iniciar-sesion?renovado=1');
-    expect(await page.getByRole('status').innerText()).toContain(
+    expect(await page.getByRole('status').textContent()).toContain(
       'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
     );
     await page.screenshot({ path: join(SHOTS, '03-renovacion-realizada.png') });
@@ -118,7 +118,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await page.getByLabel('Contraseña').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'INICIAR SESIÓN' }).click();
     await page.waitForURL('**/cuenta');
-    const account = await page.locator('main').innerText();
+    const account = await page.locator('main').textContent();
     expect(account).toContain('2242455');
     expect(account).toContain('diego.barron.rmz@oxxogas.com');
     await page.screenshot({ path: join(SHOTS, '04-cuenta.png') });
@@ -147,7 +147,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await page.getByLabel('Contraseña').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'INICIAR SESIÓN' }).click();
     await page.waitForURL('**/cuenta');
-    expect(await page.locator('main').innerText()).toContain('1000201');
+    expect(await page.locator('main').textContent()).toContain('1000201');
     await page.close();
   }, 60_000);
 });
