@@ -123,6 +123,31 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
     expect(right.isErr() && right.error.code).toBe('code_exhausted');
   });
 
+  it('concurrent wrong passwords are all counted; 10 concurrent right ones all sign in', async () => {
+    const { uc, ports, flowToken, code } = await onPostgres(await open());
+    (
+      await uc.completeRenewal({
+        flowToken,
+        code,
+        newPassword: PASSWORD,
+        confirmation: PASSWORD,
+        context: ctx,
+      })
+    ).unwrap();
+    const good = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        uc.logIn({ identifier: 'diego@oxxogas.com', password: PASSWORD, context: ctx }),
+      ),
+    );
+    expect(good.every((r) => r.isOk() && r.value.kind === 'signed_in')).toBe(true);
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        uc.logIn({ identifier: 'diego@oxxogas.com', password: 'wrong', context: ctx }),
+      ),
+    );
+    expect((await ports.accounts.findByLegacyUsername('dbarronrmz1'))?.failedLogins).toBe(5);
+  });
+
   it('two dispatchers on one server never send a message twice', async () => {
     const database = await open();
     await database.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');

@@ -186,4 +186,28 @@ describe('logIn', () => {
     (await uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })).unwrap();
     expect(hash).toHaveBeenCalledWith(NEW_PASSWORD);
   });
+
+  it('concurrent sign-ins all succeed, and concurrent wrong passwords are all counted', async () => {
+    const { uc, migrate, account } = await setup();
+    await migrate();
+    const good = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx }),
+      ),
+    );
+    expect(good.map((r) => r.isOk() && r.value.kind)).toEqual(Array(10).fill('signed_in'));
+    const bad = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        uc.logIn({ identifier: DIEGO.email, password: 'nope', context: ctx }),
+      ),
+    );
+    expect(bad.every((r) => r.isErr() && r.error.code === 'invalid_credentials')).toBe(true);
+    expect((await account()).failedLogins).toBe(4);
+    // one failure pending: a good sign-in during more failures still gets in
+    const mixed = await Promise.all([
+      uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx }),
+      uc.logIn({ identifier: DIEGO.email, password: 'nope', context: ctx }),
+    ]);
+    expect(mixed[0]?.isOk()).toBe(true);
+  });
 });

@@ -86,14 +86,24 @@ export const logIn =
     return signIn(ports, account, input.password, input.context);
   };
 
+/** Saves are retried on a concurrent write, so parallel guesses are all counted. */
+const SAVE_RETRIES = 25;
+
 async function failed(
   ports: LogInPorts,
   account: Account,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
-  // A lost race only loses one count of a failure; the answer is the same.
-  const t = recordFailedLogin(account, ports.clock.now(), ctx);
-  await ports.accounts.save(t.account, { expectedVersion: account.version, effects: t.effects });
+  let current: Account | null = account;
+  for (let i = 0; i < SAVE_RETRIES && current; i++) {
+    const t = recordFailedLogin(current, ports.clock.now(), ctx);
+    const saved = await ports.accounts.save(t.account, {
+      expectedVersion: current.version,
+      effects: t.effects,
+    });
+    if (saved.isOk()) break;
+    current = await ports.accounts.findById(account.id);
+  }
   return Err({ code: 'invalid_credentials' });
 }
 
@@ -122,12 +132,25 @@ async function signIn(
     const hashed = await hasher.hash(password);
     rehashed = hashed.isOk() ? hashed.value : null; // busy: keep the old hash this time
   }
-  const t = recordSignIn(account, rehashed, clock.now(), ctx);
-  const saved = await accounts.save(t.account, {
-    expectedVersion: account.version,
-    effects: t.effects,
-  });
-  if (saved.isErr()) return Err(saved.error);
+  let current: MigratedAccount = account;
+  for (let i = 0; i < SAVE_RETRIES; i++) {
+    if (current.failedLogins === 0 && !rehashed) {
+      // nothing to change: no write, so concurrent sign-ins never collide
+      await ports.audit.append([auditEntry('login_succeeded', current, clock.now(), ctx)]);
+      break;
+    }
+    const t = recordSignIn(current, rehashed, clock.now(), ctx);
+    const saved = await accounts.save(t.account, {
+      expectedVersion: current.version,
+      effects: t.effects,
+    });
+    if (saved.isOk()) break;
+    const fresh = await accounts.findById(account.id);
+    if (fresh?.status !== 'migrated') return Err({ code: 'invalid_credentials' });
+    // the password changed meanwhile: this password's rehash must not overwrite it
+    if (fresh.passwordHash !== account.passwordHash) return Err({ code: 'invalid_credentials' });
+    current = fresh;
+  }
   const session = await startSession(ports, account.id);
   return Ok({
     kind: 'signed_in',
