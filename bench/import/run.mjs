@@ -15,14 +15,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
 
 if (!process.env.DATABASE_URL) {
-  const r = spawnSync(process.execPath, [join(root, 'scripts/with-postgres.mjs'), process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts/with-postgres.mjs'), process.execPath, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+    },
+  );
   process.exit(r.status ?? 1);
 }
 
 const server = process.env.DATABASE_URL;
-const psql = (url, ...args) => execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', ...args], { encoding: 'utf8' });
+const psql = (url, ...args) =>
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', ...args], { encoding: 'utf8' });
 const database = (name) => {
   psql(server, '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`);
   const u = new URL(server);
@@ -47,7 +52,11 @@ try {
 
   // baseline: psql \copy into a bare table, no checks at all
   const bare = database('renueva_bench_bare');
-  psql(bare, '-c', 'CREATE TABLE bare (customer_number text, username text, email text, password_hash text)');
+  psql(
+    bare,
+    '-c',
+    'CREATE TABLE bare (customer_number text, username text, email text, password_hash text)',
+  );
   let t = process.hrtime.bigint();
   psql(bare, '-c', `\\copy bare FROM '${file}' WITH (FORMAT csv, HEADER true)`);
   const copySeconds = Number(process.hrtime.bigint() - t) / 1e9;
@@ -55,19 +64,26 @@ try {
   // the CLI: validation, COPY into staging, duplicate detection, upsert, counts
   const target = database('renueva_bench_cli');
   t = process.hrtime.bigint();
-  const cli = spawnSync(process.execPath, [join(root, 'packages/cli/bin/renueva.js'), 'import', file, '--json'], {
-    env: { ...process.env, DATABASE_URL: target, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const cli = spawnSync(
+    process.execPath,
+    [join(root, 'packages/cli/bin/renueva.js'), 'import', file, '--json'],
+    {
+      env: { ...process.env, DATABASE_URL: target, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   const cliSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   if (cli.status !== 0) throw new Error(`the import failed: ${cli.stderr}`);
   const summary = JSON.parse(cli.stdout);
-  if (summary.inserted !== rows) throw new Error(`expected ${rows} inserted, got ${summary.inserted}`);
+  if (summary.inserted !== rows)
+    throw new Error(`expected ${rows} inserted, got ${summary.inserted}`);
 
   const rate = (s) => Math.round(rows / s).toLocaleString('en');
   console.log(`psql \\copy (baseline): ${copySeconds.toFixed(2)} s  ${rate(copySeconds)} rows/s`);
-  console.log(`renueva import:         ${cliSeconds.toFixed(2)} s  ${rate(cliSeconds)} rows/s  (peak RSS ${Math.round(summary.maxRssBytes / 1048576)} MiB)`);
+  console.log(
+    `renueva import:         ${cliSeconds.toFixed(2)} s  ${rate(cliSeconds)} rows/s  (peak RSS ${Math.round(summary.maxRssBytes / 1048576)} MiB)`,
+  );
   console.log(`ratio (import / \\copy): ${(cliSeconds / copySeconds).toFixed(2)}x`);
   psql(server, '-c', 'DROP DATABASE renueva_bench_bare', '-c', 'DROP DATABASE renueva_bench_cli');
 } finally {

@@ -4,7 +4,12 @@
 // parameters, measured in the same run at the same concurrency. The ratio shows what
 // the use case costs on top of the hash itself.   node bench/login/run.mjs [seconds]
 import { hash, verify } from '@node-rs/argon2';
-import { Argon2PasswordHasher, createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '@renueva/adapters';
+import {
+  Argon2PasswordHasher,
+  createMemoryPorts,
+  lastCodeFor,
+  seedLegacyAccounts,
+} from '@renueva/adapters';
 import { createUseCases } from '@renueva/domain';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -24,7 +29,9 @@ async function measure(label, once) {
     }),
   );
   const rate = done / seconds;
-  console.log(`${label.padEnd(28)} ${rate.toFixed(1)} ops/s (${done} in ${seconds} s, concurrency ${concurrency})`);
+  console.log(
+    `${label.padEnd(28)} ${rate.toFixed(1)} ops/s (${done} in ${seconds} s, concurrency ${concurrency})`,
+  );
   return rate;
 }
 
@@ -39,14 +46,33 @@ const accounts = Array.from({ length: 20 }, (_, i) => ({
 await seedLegacyAccounts(ports, accounts);
 const uc = createUseCases(ports);
 for (const a of accounts) {
-  const started = (await uc.logIn({ identifier: a.username, password: a.password, context: ctx })).unwrap();
-  (await uc.completeRenewal({ flowToken: started.flowToken, code: lastCodeFor(ports.outbox, a.email), newPassword: PASSWORD, confirmation: PASSWORD, context: ctx })).unwrap();
+  const started = (
+    await uc.logIn({ identifier: a.username, password: a.password, context: ctx })
+  ).unwrap();
+  (
+    await uc.completeRenewal({
+      flowToken: started.flowToken,
+      code: lastCodeFor(ports.outbox, a.email),
+      newPassword: PASSWORD,
+      confirmation: PASSWORD,
+      context: ctx,
+    })
+  ).unwrap();
 }
 
-const stored = await hash(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+const stored = await hash(PASSWORD, {
+  algorithm: 2,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+});
 const raw = await measure('raw argon2id verify', () => verify(stored, PASSWORD));
 const login = await measure('logIn use case', async (i) => {
-  const r = await uc.logIn({ identifier: accounts[i % accounts.length].email, password: PASSWORD, context: ctx });
+  const r = await uc.logIn({
+    identifier: accounts[i % accounts.length].email,
+    password: PASSWORD,
+    context: ctx,
+  });
   if (!r.isOk() || r.value.kind !== 'signed_in') throw new Error(`unexpected ${JSON.stringify(r)}`);
 });
 console.log(`ratio (logIn / raw verify): ${(login / raw).toFixed(2)}`);
