@@ -95,15 +95,16 @@ function parseDjango(stored: string): Scheme | null {
 }
 
 function parseArgon2(stored: string): Scheme | null {
+  // `v=` is absent from hashes made by argon2 1.0 (version 16), still valid PHC strings
   const m =
-    /^\$argon2(id|i|d)\$v=(16|19)\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
+    /^\$argon2(id|i|d)\$(?:v=(?:16|19)\$)?m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
       stored,
     );
   if (
     !m ||
-    Number(m[3]) > MAX_ARGON2_MEMORY_KIB ||
-    Number(m[4]) > MAX_ARGON2_TIME ||
-    Number(m[4]) < 1
+    Number(m[2]) > MAX_ARGON2_MEMORY_KIB ||
+    Number(m[3]) > MAX_ARGON2_TIME ||
+    Number(m[3]) < 1
   )
     return null;
   return { kind: 'argon2', hash: stored };
