@@ -10,8 +10,8 @@ import { MIGRATIONS } from './migrations.js';
 /** What the repositories need from a connection: the same `$1` SQL on both drivers. */
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** `COPY <table> FROM STDIN (FORMAT csv)` fed from CSV lines, streamed. */
-  copyCsv(table: string, lines: AsyncIterable<string>): Promise<void>;
+  /** `COPY <table> FROM STDIN (FORMAT csv)` fed from chunks of whole CSV lines, streamed. */
+  copyCsv(table: string, chunks: AsyncIterable<string>): Promise<void>;
 }
 
 export interface Database extends Queryable {
@@ -26,7 +26,8 @@ export class DatabaseLockedError extends Error {
   override name = 'DatabaseLockedError';
 }
 
-const PGLITE_COPY_BATCH = 5000;
+/** Chunks (of whole lines) per PGlite COPY: bounded memory, few round trips. */
+const PGLITE_COPY_BATCH = 16;
 
 class PostgresDatabase implements Database {
   readonly driver = 'postgres';

@@ -5,10 +5,17 @@ import type { Database } from './database.js';
 const field = (value: string | number | boolean | null): string =>
   value === null ? '' : `"${String(value).replaceAll('"', '""')}"`;
 
-async function* csvLines(rows: AsyncIterable<LegacyImportRow>): AsyncIterable<string> {
+/** CSV for COPY in ~64 KiB chunks: one write per row would dominate the import. */
+async function* csvChunks(rows: AsyncIterable<LegacyImportRow>): AsyncIterable<string> {
+  let chunk = '';
   for await (const r of rows) {
-    yield `${[r.line, r.customerNumber, r.username, r.email, r.emailValid, r.passwordHash].map(field).join(',')}\n`;
+    chunk += `${[r.line, r.customerNumber, r.username, r.email, r.emailValid, r.passwordHash].map(field).join(',')}\n`;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
   }
+  if (chunk) yield chunk;
 }
 
 /**
@@ -28,7 +35,9 @@ export async function importLegacyRows(
         line integer NOT NULL, customer_number text NOT NULL, username text NOT NULL,
         email text, email_valid boolean NOT NULL, password_hash text NOT NULL
       ) ON COMMIT DROP`);
-      await tx.copyCsv('import_staging', csvLines(rows));
+      await tx.copyCsv('import_staging', csvChunks(rows));
+      // temp tables have no statistics until analysed: without them the planner guesses badly
+      await tx.query('ANALYZE import_staging');
 
       await tx.query(`CREATE TEMP TABLE import_result ON COMMIT DROP AS
         WITH ranked AS (
@@ -53,6 +62,7 @@ export async function importLegacyRows(
         LEFT JOIN accounts a ON a.customer_number = r.customer_number
         LEFT JOIN accounts owner
           ON lower(owner.legacy_username) = lower(r.username) AND owner.customer_number <> r.customer_number`);
+      await tx.query('ANALYZE import_result');
 
       await tx.query(
         `INSERT INTO accounts (id, customer_number, legacy_username, registered_email, status,
