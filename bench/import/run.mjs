@@ -29,7 +29,15 @@ const server = process.env.DATABASE_URL;
 const psql = (url, ...args) =>
   execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', ...args], { encoding: 'utf8' });
 const database = (name) => {
-  psql(server, '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`);
+  psql(
+    server,
+    '-c',
+    'SET client_min_messages = warning',
+    '-c',
+    `DROP DATABASE IF EXISTS ${name}`,
+    '-c',
+    `CREATE DATABASE ${name}`,
+  );
   const u = new URL(server);
   u.pathname = `/${name}`;
   return u.toString();
