@@ -24,6 +24,7 @@ import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
 import { SchemeLegacyPasswordVerifier } from './crypto/legacy-password-verifier.js';
 import { NodeSecrets } from './crypto/node-secrets.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { WorkLimiter } from './crypto/work-limiter.js';
 import { ZxcvbnPasswordStrength } from './crypto/zxcvbn-password-strength.js';
 import { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
 import { ConsoleMailer } from './mail/console-mailer.js';
@@ -187,8 +188,10 @@ export async function createRenueva(
   bind<Store>(T.database).toResolvedValue(openStore, [T.config, T.secretBox]);
   bind<Clock>(T.clock).toConstantValue({ now: () => new Date() });
   bind(T.secrets).toResolvedValue((secret: string) => new NodeSecrets(secret), [T.secret]);
-  bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create());
-  bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier());
+  // one bound for all CPU-heavy password work: argon2id hashing and slow legacy schemes
+  const passwordWork = new WorkLimiter();
+  bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create(passwordWork));
+  bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier(passwordWork));
   bind(T.strength).toResolvedValue(() => new ZxcvbnPasswordStrength());
   bind<DevMailbox | null>(T.mailbox).toResolvedValue(
     (c: Config) => (c.mailer.kind === 'console' ? new DevMailbox() : null),

@@ -18,10 +18,16 @@ export class Argon2PasswordHasher implements PasswordHasher {
     readonly limiter: WorkLimiter,
   ) {}
 
-  /** Async because the dummy hash (verified against for unknown users) is computed once here. */
-  static async create(options: LimiterOptions = {}): Promise<Argon2PasswordHasher> {
+  /**
+   * Async because the dummy hash (verified against for unknown users) is computed once here.
+   * Pass a `WorkLimiter` to share one bound with the legacy verifier.
+   */
+  static async create(limiter: LimiterOptions | WorkLimiter = {}): Promise<Argon2PasswordHasher> {
     const dummy = await hash(randomBytes(32).toString('base64'), ARGON2ID_PARAMS);
-    return new Argon2PasswordHasher(dummy, new WorkLimiter(options));
+    return new Argon2PasswordHasher(
+      dummy,
+      limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter),
+    );
   }
 
   hash(password: string): Promise<Result<string, HasherBusy>> {

@@ -146,8 +146,9 @@ const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual
 export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
   readonly #limiter: WorkLimiter;
 
-  constructor(options: LimiterOptions = {}) {
-    this.#limiter = new WorkLimiter(options);
+  /** Pass the hasher's `WorkLimiter` so all password work shares one bound. */
+  constructor(limiter: LimiterOptions | WorkLimiter = {}) {
+    this.#limiter = limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter);
   }
 
   recognizes(stored: string): boolean {
