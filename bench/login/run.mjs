@@ -9,8 +9,9 @@
 // shared machine the load drifts, and alternating exposes both to the same drift. The
 // rate printed is the median over rounds, the ratio the median of per-round ratios.
 //
-//   npm run build && node bench/login/run.mjs [rounds] [seconds-per-round]
-// Defaults: 6 rounds of 1 s each (about 15 s in all, set-up included).
+//   node bench/login/run.mjs [seconds]
+// Seconds of measurement for each side (default 5), in rounds of 1 s: about 12 s in
+// all with the set-up. Run `npm run build` first when the sources changed.
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import {
@@ -22,8 +23,8 @@ import {
 } from '@renueva/adapters';
 import { createUseCases } from '@renueva/domain';
 
-const rounds = Number(process.argv[2] ?? 6);
-const roundSeconds = Number(process.argv[3] ?? 1);
+const rounds = Math.max(1, Math.round(Number(process.argv[2] ?? 5)));
+const roundSeconds = 1;
 // twice the CPUs: enough callers to keep every core busy in both measurements
 const callers = availableParallelism() * 2;
 const PASSWORD = 'tortuga violeta bajo el puente';
