@@ -31,10 +31,7 @@ import { ConsoleMailer } from './mail/console-mailer.js';
 import { DevMailbox } from './mail/dev-mailbox.js';
 import { type Dispatcher, startDispatcher } from './mail/dispatcher.js';
 import { PostmarkMailer } from './mail/postmark-mailer.js';
-import { MemoryAccountRepository } from './memory/memory-account-repository.js';
-import { MemoryAuditLog } from './memory/memory-audit-log.js';
-import { MemoryOutbox } from './memory/memory-outbox.js';
-import { MemorySessionStore } from './memory/memory-session-store.js';
+import { createMemoryStore } from './memory/index.js';
 import { type Database, migrate, openDatabase } from './sql/database.js';
 import { PostgresAccountRepository } from './sql/postgres-account-repository.js';
 import { PostgresAuditLog } from './sql/postgres-audit-log.js';
@@ -108,16 +105,7 @@ interface Store {
 
 async function openStore(config: Config, box: SecretBox): Promise<Store> {
   if (config.store.kind === 'memory') {
-    const outbox = new MemoryOutbox();
-    const audit = new MemoryAuditLog();
-    return {
-      accounts: new MemoryAccountRepository({ outbox, audit }),
-      sessions: new MemorySessionStore(),
-      outbox,
-      audit,
-      isReady: async () => true,
-      close: async () => undefined,
-    };
+    return { ...createMemoryStore(), isReady: async () => true, close: async () => undefined };
   }
   const db: Database = await openDatabase(
     config.store.kind === 'postgres'

@@ -1,22 +1,8 @@
-import {
-  MemoryAccountRepository,
-  MemoryAuditLog,
-  MemoryOutbox,
-  MemorySessionStore,
-} from '../src/index.js';
+import { createMemoryStore } from '../src/index.js';
 import { accountRepositoryContract } from './account-repository.case.js';
 import { storeContracts } from './stores.case.js';
 
-const make = async () => {
-  const outbox = new MemoryOutbox();
-  const audit = new MemoryAuditLog();
-  return {
-    accounts: new MemoryAccountRepository({ outbox, audit }),
-    sessions: new MemorySessionStore(),
-    outbox,
-    audit,
-  };
-};
+const make = async () => createMemoryStore();
 
 accountRepositoryContract('memory', make);
 storeContracts('memory', make);

@@ -11,6 +11,9 @@ export const ARGON2ID_PARAMS = {
   parallelism: 1,
 } as const;
 
+/** `Version.V0x13` (a const enum, not importable): 1.3 fixed 1.0's memory-overwrite weakness. */
+const ARGON2_VERSION_13 = 1;
+
 /** argon2id through a bounded work queue. */
 export class Argon2PasswordHasher implements PasswordHasher {
   private constructor(
@@ -45,6 +48,7 @@ export class Argon2PasswordHasher implements PasswordHasher {
       const p = parseOptions(stored);
       return (
         p.algorithm !== ARGON2ID_PARAMS.algorithm ||
+        p.version !== ARGON2_VERSION_13 ||
         p.memoryCost < ARGON2ID_PARAMS.memoryCost ||
         p.timeCost < ARGON2ID_PARAMS.timeCost
       );

@@ -1,8 +1,11 @@
 import { defaultPolicies, type Policies, type Ports } from '@renueva/domain';
-import { MemoryAccountRepository } from '../memory/memory-account-repository.js';
-import { MemoryAuditLog } from '../memory/memory-audit-log.js';
-import { MemoryOutbox } from '../memory/memory-outbox.js';
-import { MemorySessionStore } from '../memory/memory-session-store.js';
+import {
+  createMemoryStore,
+  type MemoryAccountRepository,
+  type MemoryAuditLog,
+  type MemoryOutbox,
+  type MemorySessionStore,
+} from '../memory/index.js';
 import { DeterministicSecrets } from './deterministic-secrets.js';
 import {
   FakeLegacyVerifier,
@@ -29,13 +32,8 @@ export interface MemoryPorts extends Ports {
 export function createMemoryPorts(
   overrides: Partial<Ports> & { policies?: Policies } = {},
 ): MemoryPorts {
-  const outbox = new MemoryOutbox();
-  const audit = new MemoryAuditLog();
   return {
-    accounts: new MemoryAccountRepository({ outbox, audit }),
-    sessions: new MemorySessionStore(),
-    outbox,
-    audit,
+    ...createMemoryStore(),
     clock: new FixedClock(),
     secrets: new DeterministicSecrets(),
     hasher: new FakePasswordHasher(),

@@ -1,6 +1,24 @@
 import type { Notice } from './layout.js';
 import { Layout } from './layout.js';
 
+/** "Correo Electrónico / Usuario": one field for the email or the legacy username. */
+function IdentifierField(props: { value: string }) {
+  return (
+    <>
+      <label for="identificador">Correo Electrónico / Usuario</label>
+      <input
+        id="identificador"
+        name="identificador"
+        type="text"
+        autocomplete="username"
+        required
+        maxlength={254}
+        value={props.value}
+      />
+    </>
+  );
+}
+
 export function SignInPage(props: {
   portalName: string;
   notice: Notice | null;
@@ -14,16 +32,7 @@ export function SignInPage(props: {
       notice={props.notice}
     >
       <form method="post" action="/iniciar-sesion">
-        <label for="identificador">Correo Electrónico / Usuario</label>
-        <input
-          id="identificador"
-          name="identificador"
-          type="text"
-          autocomplete="username"
-          required
-          maxlength={254}
-          value={props.identifier ?? ''}
-        />
+        <IdentifierField value={props.identifier ?? ''} />
         <label for="contrasena">Contraseña</label>
         <input
           id="contrasena"
@@ -124,15 +133,7 @@ export function RecoveryRequestPage(props: { portalName: string; notice: Notice 
       notice={props.notice}
     >
       <form method="post" action="/recuperacion">
-        <label for="identificador">Correo Electrónico / Usuario</label>
-        <input
-          id="identificador"
-          name="identificador"
-          type="text"
-          autocomplete="username"
-          required
-          maxlength={254}
-        />
+        <IdentifierField value="" />
         <p class="hint">Te enviaremos un código al correo registrado en tu cuenta.</p>
         <button type="submit">ENVIAR CÓDIGO</button>
       </form>

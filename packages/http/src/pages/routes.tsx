@@ -43,6 +43,17 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     ip: clientIp(c, options),
     userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
   });
+  /** The Código / Contraseña / Confirmar Contraseña form, for a renewal or a recovery. */
+  const codeInput = async (c: Context, flowToken: string) => {
+    const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
+    return {
+      flowToken,
+      code: form.codigo ?? '',
+      newPassword: form.contrasena ?? '',
+      confirmation: form.confirmacion ?? '',
+      context: ctx(c),
+    };
+  };
   const errorNotice = (error: DomainError): Notice => ({
     kind: 'error',
     title: 'Error',
@@ -178,20 +189,13 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
 
   app.post('/renovacion', async (c) => {
     const flowToken = jar.get(c, 'flow');
-    const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
     if (!flowToken) {
       c.status(400);
       return c.html(
         <SignInPage portalName={portalName} notice={errorNotice({ code: 'flow_invalid' })} />,
       );
     }
-    const result = await uc.completeRenewal({
-      flowToken,
-      code: form.codigo ?? '',
-      newPassword: form.contrasena ?? '',
-      confirmation: form.confirmacion ?? '',
-      context: ctx(c),
-    });
+    const result = await uc.completeRenewal(await codeInput(c, flowToken));
     if (result.isOk()) {
       jar.clearFlow(c);
       return c.redirect('/iniciar-sesion?renovado=1', 303);
@@ -272,14 +276,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
   app.post('/recuperacion/codigo', async (c) => {
     const flowToken = jar.get(c, 'flow');
     if (!flowToken) return c.redirect('/recuperacion', 303);
-    const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
-    const result = await uc.completeRecovery({
-      flowToken,
-      code: form.codigo ?? '',
-      newPassword: form.contrasena ?? '',
-      confirmation: form.confirmacion ?? '',
-      context: ctx(c),
-    });
+    const result = await uc.completeRecovery(await codeInput(c, flowToken));
     if (result.isOk()) {
       jar.clearFlow(c);
       jar.clear(c, 'session');
