@@ -48,10 +48,3 @@ export const defaultPolicies: Policies = Object.freeze(policiesSchema.parse({}))
 /** Validates overrides over the defaults; throws a ZodError naming the bad field. */
 export const resolvePolicies = (overrides: PolicyOverrides = {}): Policies =>
   Object.freeze(policiesSchema.parse(overrides));
-
-/** Delay before the next password attempt, or null when none is needed. */
-export function loginBackoffSeconds(consecutiveFailures: number, p: Policies): number | null {
-  const over = consecutiveFailures - p.loginFailuresBeforeBackoff;
-  if (over < 0) return null;
-  return Math.min(p.loginBackoffBaseSeconds * 2 ** over, p.loginBackoffMaxSeconds);
-}

@@ -224,7 +224,7 @@ export const requestRecovery =
         to = email.value;
       }
       const sent = await sendCode(ports, account, 'recovery', to, input.context);
-      if (sent.isOk()) return Ok({ flowToken: sent.value.sent.flowToken ?? ports.secrets.token() });
+      if (sent.isOk()) return Ok({ flowToken: sent.value.flowToken });
       if (sent.error.code !== 'conflict') return decoy();
     }
     return decoy();

@@ -116,8 +116,7 @@ async function startFromLegacy(
   if (email.isErr()) return Err(email.error);
   const sent = await sendCode(ports, account, 'login', email.value, ctx);
   if (sent.isErr()) return Err(sent.error);
-  const { flowToken, ...rest } = sent.value.sent;
-  return Ok({ kind: 'renewal_started', flowToken: flowToken as string, ...rest });
+  return Ok({ kind: 'renewal_started', ...sent.value });
 }
 
 async function signIn(

@@ -49,8 +49,8 @@ export async function deliverableEmail(
 }
 
 export interface CodeSent {
-  /** Null when the flow kept its token (a resend). */
-  flowToken: string | null;
+  /** The token the new client holds; only its hash is stored. */
+  flowToken: string;
   maskedEmail: string;
   /** Whether an email went out now (false: the code sent moments ago stays valid). */
   emailed: boolean;
@@ -69,7 +69,7 @@ export async function sendCode(
   origin: 'login' | 'recovery',
   to: string,
   ctx: RequestContext,
-): Promise<Result<{ transition: Transition; sent: CodeSent }, DomainError>> {
+): Promise<Result<CodeSent, DomainError>> {
   const { accounts, secrets, clock, policies: p } = ports;
   const now = clock.now();
   const waitUntil = nextSendAllowedAt(account, now, p);
@@ -102,13 +102,10 @@ export async function sendCode(
   const next = transition.account;
   const current = openChallenge(next);
   return Ok({
-    transition,
-    sent: {
-      flowToken,
-      maskedEmail: maskEmail(to),
-      emailed,
-      resendAvailableAt: nextSendAllowedAt(next, now, p) ?? now,
-      expiresAt: current?.expiresAt ?? now,
-    },
+    flowToken,
+    maskedEmail: maskEmail(to),
+    emailed,
+    resendAvailableAt: nextSendAllowedAt(next, now, p) ?? now,
+    expiresAt: current?.expiresAt ?? now,
   });
 }
