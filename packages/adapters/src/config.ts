@@ -12,6 +12,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (rate limits, audit). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** `memory` is for tests and demos: nothing survives a restart. */
   STORE: z.enum(['sql', 'memory']).default('sql'),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -40,6 +42,7 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  trustProxy: boolean;
   store:
     | { kind: 'memory' }
     | { kind: 'postgres'; url: string }
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    trustProxy: e.TRUST_PROXY === 'true',
     store:
       e.STORE === 'memory'
         ? { kind: 'memory' }

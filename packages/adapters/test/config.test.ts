@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.policies).toEqual(defaultPolicies);
     expect(config.demoAccounts).toBe(true);
+    expect(config.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, memory when STORE=memory', () => {
@@ -31,6 +33,7 @@ describe('loadConfig', () => {
     [{ MAILER: 'postmark' }, /^POSTMARK_SERVER_TOKEN: /],
     [{ MAILER: 'postmark', POSTMARK_SERVER_TOKEN: 't' }, /^MAIL_FROM: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY: /],
     [{ POLICY_CODE_DIGITS: '4' }, /^POLICY_CODE_DIGITS: /],
     [{ POLICY_CODE_LIFETIME_SECONDS: 'ten' }, /^POLICY_CODE_LIFETIME_SECONDS: expected a number/],
   ])('names the bad variable: %o', (env, message) => {

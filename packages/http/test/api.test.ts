@@ -261,6 +261,33 @@ describe('defences', () => {
     expect(await page.text()).toContain('Demasiados intentos');
   });
 
+  it('behind a trusted proxy, the per-IP limit keys on X-Forwarded-For (and ignores it otherwise)', async () => {
+    const limits = { perIp: 1, perIdentifier: 100 };
+    const proxied = await testApp({ rateLimits: limits, trustProxy: true });
+    const from = (ip: string) => ({ headers: { 'x-forwarded-for': `${ip}, 10.0.0.1` } });
+    expect(
+      (await proxied.api('/sessions', { identifier: 'a', password: 'x' }, from('203.0.113.1')))
+        .status,
+    ).toBe(401);
+    expect(
+      (await proxied.api('/sessions', { identifier: 'b', password: 'x' }, from('203.0.113.2')))
+        .status,
+    ).toBe(401);
+    expect(
+      (await proxied.api('/sessions', { identifier: 'c', password: 'x' }, from('203.0.113.1')))
+        .status,
+    ).toBe(429);
+    const direct = await testApp({ rateLimits: limits });
+    expect(
+      (await direct.api('/sessions', { identifier: 'a', password: 'x' }, from('203.0.113.1')))
+        .status,
+    ).toBe(401);
+    expect(
+      (await direct.api('/sessions', { identifier: 'b', password: 'x' }, from('203.0.113.2')))
+        .status,
+    ).toBe(429);
+  });
+
   it('unknown routes are a 404 in Spanish; the dev mailbox is absent without a mailbox', async () => {
     const t = await testApp();
     const missing = await t.get('/nada');

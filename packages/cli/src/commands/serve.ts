@@ -19,7 +19,11 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
       mailbox: renueva.mailbox,
       isReady: renueva.isReady,
       logger: renueva.logger,
-      options: { publicUrl: config.publicUrl, portalName: config.portalName },
+      options: {
+        publicUrl: config.publicUrl,
+        portalName: config.portalName,
+        trustProxy: config.trustProxy,
+      },
     },
     {
       port: config.port,
