@@ -1,15 +1,13 @@
 import { describe } from 'vitest';
-import { openDatabase } from '../src/index.js';
+import { freshPostgresUrl, openDatabase, requirePostgres } from '../src/index.js';
 import { accountRepositoryContract } from './account-repository.case.js';
-import { freshPostgresUrl, requirePostgres, sqlFixture } from './sql-fixture.js';
+import { sqlFixture } from './sql-fixture.js';
 import { storeContracts } from './stores.case.js';
 
 const enabled = requirePostgres();
 
 describe.skipIf(!enabled)('PostgreSQL server', () => {
-  const make = sqlFixture(async () =>
-    openDatabase({ databaseUrl: (await freshPostgresUrl()) as string }),
-  );
+  const make = sqlFixture(async () => openDatabase({ databaseUrl: await freshPostgresUrl() }));
   accountRepositoryContract('postgres', make);
   storeContracts('postgres', make);
 });

@@ -8,16 +8,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createMemoryPorts,
   type Database,
+  freshPostgresUrl,
   migrate,
   openDatabase,
   PostgresAccountRepository,
   PostgresAuditLog,
   PostgresOutbox,
   PostgresSessionStore,
+  requirePostgres,
   SecretBox,
   seedLegacyAccounts,
 } from '../src/index.js';
-import { freshPostgresUrl, requirePostgres, TEST_SECRET } from './sql-fixture.js';
+import { TEST_SECRET } from './sql-fixture.js';
 
 const enabled = requirePostgres();
 const ctx = { ip: '127.0.0.1', userAgent: 'test' };
@@ -56,7 +58,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
   afterAll(async () => db?.close());
   const open = async () => {
     db ??= await openDatabase({
-      databaseUrl: (await freshPostgresUrl()) as string,
+      databaseUrl: await freshPostgresUrl(),
       maxConnections: 40,
     });
     await migrate(db);

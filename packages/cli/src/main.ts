@@ -124,7 +124,7 @@ export async function run(
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
         return 0;
-      return error.code === 'commander.executeSubCommandAsync' ? 1 : 2;
+      return 2;
     }
     if (error instanceof CliError) {
       io.err(`renueva: ${error.message}`);

@@ -1,6 +1,5 @@
 import type { Account, AccountStatus, MigratedAccount } from './account.js';
 import type { AuditAction, AuditEntry, Effect, EmailMessage } from './effects.js';
-import type { DomainError } from './errors.js';
 import type { Result } from './result.js';
 
 /** Why a save did not happen. Nothing was written in either case. */
@@ -201,4 +200,3 @@ export interface AuditLog {
 }
 
 export type SaveResult = Result<void, SaveError>;
-export type { DomainError };

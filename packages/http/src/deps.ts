@@ -15,7 +15,6 @@ export interface Mailbox {
 
 export interface AppLogger {
   error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 export interface AppOptions {

@@ -299,7 +299,7 @@ describe('defences', () => {
       policies: t.ports.policies,
       mailbox: null,
       isReady: async () => false,
-      logger: { error: () => undefined, warn: () => undefined },
+      logger: { error: () => undefined },
     });
     expect((await app.request('/_dev/mailbox')).status).toBe(404);
     expect((await app.request('/readyz')).status).toBe(503);

@@ -213,10 +213,28 @@ describe('pages: the seed flow', () => {
 
   it('the dev mailbox lists the emails (HTML and JSON)', async () => {
     const t = await testApp();
-    // the memory outbox holds the email; the page shows what the console mailer delivered
     const json = await t.get('/_dev/mailbox.json');
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual([]);
     expect(await text(await t.get('/_dev/mailbox'))).toContain('Aún no hay correos.');
+    t.mailbox.add({
+      template: 'renewal_code',
+      to: DIEGO.email,
+      subject: 'Tu código <de> renovación',
+      text: 'Código: 482913',
+      html: '<p>Código: <b>482913</b></p>',
+      sentAt: new Date('2026-03-02T16:00:00Z'),
+    });
+    const listed = (await (await t.get('/_dev/mailbox.json')).json()) as {
+      id: number;
+      to: string;
+      text: string;
+    }[];
+    expect(listed).toMatchObject([{ id: 1, to: DIEGO.email, text: 'Código: 482913' }]);
+    const page = await text(await t.get('/_dev/mailbox'));
+    expect(page).toContain('Tu código &lt;de&gt; renovación');
+    expect(page).toContain('Código: 482913');
+    expect(await text(await t.get('/_dev/mailbox/1'))).toBe('<p>Código: <b>482913</b></p>');
+    expect((await t.get('/_dev/mailbox/99')).status).toBe(404);
   });
 });

@@ -33,12 +33,13 @@ export async function testApp(options: Partial<AppOptions> = {}, policies?: Part
   ]);
   const useCases = createUseCases(ports);
   const errors: unknown[] = [];
+  const mailbox = new DevMailbox();
   const app = createApp({
     useCases,
     policies: ports.policies,
-    mailbox: new DevMailbox(),
+    mailbox,
     isReady: async () => true,
-    logger: { error: (e) => errors.push(e), warn: () => undefined },
+    logger: { error: (e) => errors.push(e) },
     now: () => ports.clock.now(),
     options: { rateLimits: { perIp: 1000, perIdentifier: 1000 }, ...options },
   });
@@ -87,6 +88,7 @@ export async function testApp(options: Partial<AppOptions> = {}, policies?: Part
   return {
     app,
     ports,
+    mailbox,
     errors,
     get,
     post,

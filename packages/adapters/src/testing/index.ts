@@ -13,4 +13,5 @@ export {
   type MemoryPorts,
   seedLegacyAccounts,
 } from './memory-ports.js';
+export { freshPostgresUrl, requirePostgres } from './postgres.js';
 export { type StubbedEmail, startPostmarkStub } from './postmark-stub.js';

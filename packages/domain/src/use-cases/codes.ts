@@ -28,10 +28,10 @@ async function findFlow(
   flowToken: string,
 ): Promise<PendingRenewal | MigratedAccount | null> {
   if (!flowToken || flowToken.length > 200) return null;
+  // found by the token's hash, so the challenge is this token's
   const account = await ports.accounts.findByFlowTokenHash(ports.secrets.hash(flowToken));
-  const challenge = account && openChallenge(account);
-  if (!account || account.status === 'legacy' || !challenge) return null;
-  return ports.secrets.matches(flowToken, challenge.flowTokenHash) ? account : null;
+  if (!account || account.status === 'legacy' || !openChallenge(account)) return null;
+  return account;
 }
 
 export interface ResendOutcome {
