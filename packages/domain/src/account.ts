@@ -256,10 +256,13 @@ export function startRenewal(
 
 /**
  * A second request (a new browser, or a double submission) while the last code is
- * still fresh: the new client takes over the flow and no new email is sent.
+ * still fresh: the new client takes over the flow and no new email is sent. Only a
+ * sign-in (the legacy password proven) clears the failed-login counter; a recovery
+ * request proves nothing.
  */
 export function rebindChallenge<A extends PendingRenewal | MigratedAccount>(
   account: A,
+  origin: 'login' | 'recovery',
   flowTokenHash: string,
   now: Date,
 ): Transition<A> {
@@ -268,8 +271,7 @@ export function rebindChallenge<A extends PendingRenewal | MigratedAccount>(
       ? {
           ...account,
           challenge: { ...account.challenge, flowTokenHash },
-          failedLogins: 0,
-          lastFailedLoginAt: null,
+          ...(origin === 'login' && { failedLogins: 0, lastFailedLoginAt: null }),
         }
       : { ...account, recovery: account.recovery && { ...account.recovery, flowTokenHash } };
   return { account: touch(next as A, now), effects: [] };

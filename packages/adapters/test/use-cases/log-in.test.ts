@@ -168,6 +168,23 @@ describe('logIn', () => {
     expect(errorOf(await fail())).toEqual({ code: 'throttled', retryAt: null });
   });
 
+  it('a recovery request never clears the failed-login counter (it proves no password)', async () => {
+    const { uc, account } = await setup();
+    // a code is out and fresh, so the recovery request only hands the flow over
+    (
+      await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+    ).unwrap();
+    for (let i = 0; i < 3; i++)
+      await uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
+    (await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })).unwrap();
+    expect((await account()).failedLogins).toBe(3);
+    // the legacy password itself does clear it
+    (
+      await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+    ).unwrap();
+    expect((await account()).failedLogins).toBe(0);
+  });
+
   it('a saturated hasher answers busy', async () => {
     const { uc, ports } = await setup();
     ports.hasher.busy = true;

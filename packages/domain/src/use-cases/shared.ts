@@ -82,7 +82,7 @@ export async function sendCode(
   if (waitUntil && live && account.status !== 'legacy') {
     flowToken = secrets.token();
     const flowTokenHash = secrets.hash(flowToken);
-    transition = rebindChallenge(account, flowTokenHash, now);
+    transition = rebindChallenge(account, origin, flowTokenHash, now);
     emailed = false;
   } else if (waitUntil) {
     return Err({ code: 'throttled', retryAt: waitUntil });
