@@ -256,9 +256,9 @@ export function startRenewal(
 
 /**
  * A second request (a new browser, or a double submission) while the last code is
- * still fresh: the new client takes over the flow and no new email is sent. Only a
- * sign-in (the legacy password proven) clears the failed-login counter; a recovery
- * request proves nothing.
+ * still fresh: the new client takes over the flow, which becomes of the new request's
+ * origin, and no new email is sent. Only a sign-in (the legacy password proven) clears
+ * the failed-login counter; a recovery request proves nothing.
  */
 export function rebindChallenge<A extends PendingRenewal | MigratedAccount>(
   account: A,
@@ -270,6 +270,7 @@ export function rebindChallenge<A extends PendingRenewal | MigratedAccount>(
     account.status === 'pending_renewal'
       ? {
           ...account,
+          origin,
           challenge: { ...account.challenge, flowTokenHash },
           ...(origin === 'login' && { failedLogins: 0, lastFailedLoginAt: null }),
         }

@@ -19,6 +19,11 @@ export type DomainError =
   | { code: 'code_expired' }
   /** Too many wrong codes: this code is dead, a new one must be requested. */
   | { code: 'code_exhausted' }
+  /**
+   * Recovery's one answer for a wrong, expired, used-up or unknown code or flow: a
+   * recovery can be asked for any identifier, so it never says more.
+   */
+  | { code: 'code_rejected' }
   /** A new code was asked for too soon or too often. */
   | { code: 'resend_too_soon'; retryAt: Date }
   | { code: 'password_rejected'; reasons: PasswordProblem[] }

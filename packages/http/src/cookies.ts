@@ -4,10 +4,14 @@ import type { AppOptions } from './deps.js';
 
 export type CookieName = 'session' | 'flow' | 'flow_info';
 
-/** What the renewal/recovery pages show between requests (nothing secret: the email is masked). */
+/**
+ * What the renewal/recovery pages keep between requests (nothing secret: the email is
+ * masked; the identifier is what this browser typed, so a recovery resend asks again).
+ */
 export interface FlowInfo {
   kind: 'renewal' | 'recovery';
   maskedEmail: string | null;
+  identifier: string | null;
   resendAt: string | null;
 }
 

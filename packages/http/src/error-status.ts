@@ -14,6 +14,7 @@ export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   code_invalid: 400,
   code_expired: 410,
   code_exhausted: 400,
+  code_rejected: 400,
   resend_too_soon: 429,
   password_rejected: 422,
   session_invalid: 401,

@@ -56,6 +56,8 @@ export function errorSpanish(error: DomainError, now: Date): string {
       return 'El código ya venció. Solicita uno nuevo.';
     case 'code_exhausted':
       return 'Ingresaste un código incorrecto demasiadas veces. Solicita un código nuevo.';
+    case 'code_rejected':
+      return 'El código no es válido o ya venció. Revisa el último correo que te enviamos o solicita un código nuevo.';
     case 'resend_too_soon':
       return `Ya te enviamos un código hace poco. Podrás solicitar otro ${whenSpanish(error.retryAt, now)}.`;
     case 'password_rejected':

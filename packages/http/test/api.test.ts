@@ -131,6 +131,51 @@ describe('JSON API', () => {
     expect(Object.keys((await recovery.json()) as object)).toEqual(['flowToken']);
   });
 
+  it('recovery answers a real and an unknown account alike, code after code', async () => {
+    const t = await testApp();
+    const flow = async (identifier: string) =>
+      ((await (await t.api('/recovery', { identifier })).json()) as { flowToken: string })
+        .flowToken;
+    const real = await flow(DIEGO.username);
+    const unknown = await flow('nadie');
+    const wrong = t.codeFor() === '000000' ? '111111' : '000000';
+    const answers = async (flowToken: string) => {
+      const seen: unknown[] = [];
+      for (const newPassword of ['corta', NEW_PASSWORD, NEW_PASSWORD, NEW_PASSWORD]) {
+        const r = await t.api('/recovery/complete', {
+          flowToken,
+          code: wrong,
+          newPassword,
+          confirmation: newPassword,
+        });
+        seen.push([r.status, await r.json()]);
+      }
+      // the renewal routes refuse a recovery flow the same way too
+      for (const path of ['/renewal/resend', '/renewal/complete']) {
+        const r = await t.api(path, {
+          flowToken,
+          code: t.codeFor(),
+          newPassword: NEW_PASSWORD,
+          confirmation: NEW_PASSWORD,
+        });
+        seen.push([r.status, await r.json()]);
+      }
+      return seen;
+    };
+    const fromReal = await answers(real);
+    expect(await answers(unknown)).toEqual(fromReal);
+    expect(fromReal[0]).toEqual([
+      400,
+      {
+        error: {
+          code: 'code_rejected',
+          message:
+            'El código no es válido o ya venció. Revisa el último correo que te enviamos o solicita un código nuevo.',
+        },
+      },
+    ]);
+  });
+
   it('publishes an OpenAPI document generated from the schemas', async () => {
     const t = await testApp();
     const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
@@ -142,7 +187,6 @@ describe('JSON API', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/recovery',
       '/recovery/complete',
-      '/recovery/resend',
       '/renewal/complete',
       '/renewal/resend',
       '/session',
@@ -312,7 +356,6 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     '/renewal/resend',
     '/renewal/complete',
     '/recovery',
-    '/recovery/resend',
     '/recovery/complete',
   ];
   const junk = fc.oneof(

@@ -211,6 +211,45 @@ describe('pages: the seed flow', () => {
     );
   });
 
+  it('recovery: a wrong code and a resend read the same for an unknown account as for a real one', async () => {
+    const t = await testApp();
+    const pages: string[][] = [];
+    for (const identificador of ['nadie', DIEGO.username]) {
+      t.resetCookies();
+      await t.post('/recuperacion', { identificador });
+      const seen: string[] = [];
+      const wrong = await t.post('/recuperacion/codigo', {
+        codigo: '000001',
+        contrasena: 'corta',
+        confirmacion: 'corta',
+      });
+      expect(wrong.status).toBe(400);
+      seen.push(await text(wrong));
+      const soon = await t.post('/recuperacion/reenviar', {});
+      expect(soon.status).toBe(429);
+      seen.push(await text(soon));
+      t.ports.clock.advance(61);
+      const resent = await t.post('/recuperacion/reenviar', {});
+      expect(resent.headers.get('location')).toBe('/recuperacion/codigo?reenviado=1');
+      seen.push(await text(await t.get('/recuperacion/codigo?reenviado=1')));
+      pages.push(seen);
+    }
+    expect(pages[1]).toEqual(pages[0]);
+    expect(pages[0]?.[0]).toContain('El código no es válido o ya venció.');
+    expect(pages[0]?.[2]).toContain('te enviamos un código nuevo');
+    // the real account got a second code, and the newest one finishes the recovery
+    expect(t.ports.outbox.messages().map((m) => m.email.template)).toEqual([
+      'renewal_code',
+      'renewal_code',
+    ]);
+    const done = await t.post('/recuperacion/codigo', {
+      codigo: t.codeFor(),
+      contrasena: NEW_PASSWORD,
+      confirmacion: NEW_PASSWORD,
+    });
+    expect(done.headers.get('location')).toBe('/iniciar-sesion?renovado=1');
+  });
+
   it('the dev mailbox lists the emails (HTML and JSON)', async () => {
     const t = await testApp();
     const json = await t.get('/_dev/mailbox.json');

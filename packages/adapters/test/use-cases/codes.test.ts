@@ -211,4 +211,56 @@ describe('recovery', () => {
       ).isOk(),
     ).toBe(true);
   });
+
+  it('a flow for an unknown account reads exactly like a real one: one answer for every code failure', async () => {
+    const { uc, ports, codeFor, wrong } = await setup();
+    const ask = async (identifier: string) =>
+      (await uc.requestRecovery({ identifier, context: ctx })).unwrap().flowToken;
+    const finish = (flowToken: string, code: string, password = NEW_PASSWORD) =>
+      uc.completeRecovery({
+        flowToken,
+        code,
+        newPassword: password,
+        confirmation: password,
+        context: ctx,
+      });
+    const real = await ask(DIEGO.username);
+    const unknown = await ask('nadie');
+    const code = codeFor();
+    for (const flowToken of [real, unknown]) {
+      // a weak password is judged only once the code is right
+      expect(errorOf(await finish(flowToken, wrong(code), 'corta'))).toEqual({
+        code: 'code_rejected',
+      });
+      for (let i = 0; i < 5; i++)
+        expect(errorOf(await finish(flowToken, wrong(code)))).toEqual({ code: 'code_rejected' });
+      // the real code is dead now (6 wrong tries): the same answer
+      expect(errorOf(await finish(flowToken, code))).toEqual({ code: 'code_rejected' });
+    }
+    // a new code: the right one with a weak password says so, and the code still works after
+    ports.clock.advance(3600);
+    const again = await ask(DIEGO.username);
+    expect(errorOf(await finish(again, codeFor(), 'corta')).code).toBe('password_rejected');
+    ports.clock.advance(601);
+    expect(errorOf(await finish(again, codeFor()))).toEqual({ code: 'code_rejected' }); // expired
+    ports.clock.advance(3600);
+    const last = await ask(DIEGO.username);
+    expect(errorOf(await finish(last, codeFor(), 'corta')).code).toBe('password_rejected');
+    expect((await finish(last, codeFor())).isOk()).toBe(true);
+  });
+
+  it('the renewal use cases never answer a recovery flow, even one that took over a sign-in', async () => {
+    const { uc, startRenewal, codeFor, complete } = await setup();
+    await startRenewal(); // a live renewal code: the recovery request takes the flow over
+    const { flowToken } = (
+      await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })
+    ).unwrap();
+    expect(errorOf(await uc.resendRenewalCode({ flowToken, context: ctx }))).toEqual({
+      code: 'flow_invalid',
+    });
+    expect(errorOf(await complete(flowToken, codeFor()))).toEqual({ code: 'flow_invalid' });
+    // signing in with the legacy password makes it a renewal again
+    const signedIn = await startRenewal();
+    expect((await complete(signedIn.flowToken, codeFor())).isOk()).toBe(true);
+  });
 });

@@ -7,12 +7,11 @@ import {
   nextSendAllowedAt,
   openChallenge,
   type PendingRenewal,
-  startRecovery,
   startRenewal,
   type Transition,
 } from '../account.js';
 import type { RequestContext } from '../effects.js';
-import type { DomainError } from '../errors.js';
+import type { DomainError, PasswordProblem } from '../errors.js';
 import { checkNewPassword } from '../password-policy.js';
 import { Err, Ok, type Result } from '../result.js';
 import { maskEmail, parseIdentifier } from '../values.js';
@@ -34,6 +33,14 @@ async function findFlow(
   return account;
 }
 
+/**
+ * A renewal flow: started by signing in with the legacy password. Recovery flows (which
+ * anyone can start for any identifier) are never answered by the renewal use cases,
+ * whose precise answers would reveal that the account exists.
+ */
+const isRenewalFlow = (account: PendingRenewal | MigratedAccount): account is PendingRenewal =>
+  account.status === 'pending_renewal' && account.origin === 'login';
+
 export interface ResendOutcome {
   maskedEmail: string;
   resendAvailableAt: Date;
@@ -41,8 +48,9 @@ export interface ResendOutcome {
 }
 
 /**
- * Emails a new code for the flow this token belongs to (renewal or recovery); the old
- * code stops working and the account's wrong-code budget is kept.
+ * Emails a new code for the renewal flow this token belongs to; the old code stops
+ * working and the account's wrong-code budget is kept. (A recovery asks `requestRecovery`
+ * again instead, which answers the same whether or not the account exists.)
  */
 export const resendRenewalCode =
   (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
@@ -53,32 +61,23 @@ export const resendRenewalCode =
     const { secrets, clock, policies: p } = ports;
     for (let i = 0; i < SAVE_RETRIES; i++) {
       const account = await findFlow(ports, input.flowToken);
-      if (!account) return Err({ code: 'flow_invalid' });
+      if (!account || !isRenewalFlow(account)) return Err({ code: 'flow_invalid' });
       const now = clock.now();
       const waitUntil = nextSendAllowedAt(account, now, p);
       if (waitUntil) return Err({ code: 'resend_too_soon', retryAt: waitUntil });
-      const challenge = openChallenge(account);
-      const issued = issueCode(secrets, p.codeDigits, challenge?.flowTokenHash);
-      let t: Transition<PendingRenewal | MigratedAccount>;
-      let to: string;
-      if (account.status === 'migrated') {
-        to = account.loginEmail;
-        t = startRecovery(account, issued, now, input.context, p);
-      } else {
-        const email = await deliverableEmail(ports.accounts, account);
-        if (email.isErr()) return Err(email.error);
-        to = email.value;
-        t = startRenewal(account, to, account.origin, issued, now, input.context, p);
-      }
+      const email = await deliverableEmail(ports.accounts, account);
+      if (email.isErr()) return Err(email.error);
+      const issued = issueCode(secrets, p.codeDigits, account.challenge.flowTokenHash);
+      const t = startRenewal(account, email.value, 'login', issued, now, input.context, p);
       const saved = await ports.accounts.save(t.account, {
         expectedVersion: account.version,
         effects: t.effects,
       });
       if (saved.isOk()) {
         return Ok({
-          maskedEmail: maskEmail(to),
+          maskedEmail: maskEmail(email.value),
           resendAvailableAt: nextSendAllowedAt(t.account, now, p) ?? now,
-          expiresAt: openChallenge(t.account)?.expiresAt ?? now,
+          expiresAt: t.account.challenge.expiresAt,
         });
       }
       if (saved.error.code !== 'conflict') return Err(saved.error);
@@ -106,20 +105,27 @@ type CompletePorts = Pick<
   'accounts' | 'sessions' | 'secrets' | 'clock' | 'policies' | 'hasher' | 'strength'
 >;
 
+const REJECTED: DomainError = { code: 'code_rejected' };
+
 /**
  * Checks the code of a flow and sets the new password. A wrong code is recorded
  * before answering (and retried on a concurrent save, so parallel guesses are all
  * counted); the right code is accepted once: concurrent completions have one winner.
+ *
+ * A renewal (legacy password proven) answers precisely, and a weak new password before
+ * the code so it spends no attempt. A recovery answers every code or flow failure with
+ * `code_rejected`, and judges the password only once the code is right, so a flow asked
+ * for an unknown identifier reads exactly like a real one.
  */
-function completeWithCode(ports: CompletePorts, accept: 'renewal' | 'any') {
+function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
+  const refuse = (error: DomainError) => Err(kind === 'recovery' ? REJECTED : error);
   return async (input: CodeInput): Promise<Result<Completed, DomainError>> => {
     const { accounts, secrets, clock, policies: p } = ports;
     for (let i = 0; i < SAVE_RETRIES; i++) {
       const account = await findFlow(ports, input.flowToken);
-      if (!account || (accept === 'renewal' && account.status !== 'pending_renewal'))
-        return Err({ code: 'flow_invalid' });
-      const challenge = openChallenge(account);
-      if (!challenge) return Err({ code: 'flow_invalid' });
+      const challenge = account && openChallenge(account);
+      if (!account || !challenge || (kind === 'renewal' && !isRenewalFlow(account)))
+        return refuse({ code: 'flow_invalid' });
 
       const password = checkNewPassword(
         input.newPassword,
@@ -132,7 +138,9 @@ function completeWithCode(ports: CompletePorts, accept: 'renewal' | 'any') {
         ports.strength,
         p,
       );
-      if (password.isErr()) return Err({ code: 'password_rejected', reasons: password.error });
+      const rejected = (reasons: PasswordProblem[]): Result<Completed, DomainError> =>
+        Err({ code: 'password_rejected', reasons });
+      if (kind === 'renewal' && password.isErr()) return rejected(password.error);
 
       const now = clock.now();
       const code = input.code.trim();
@@ -146,14 +154,15 @@ function completeWithCode(ports: CompletePorts, accept: 'renewal' | 'any') {
       );
       if (checked.isErr()) {
         const { error, transition } = checked.error;
-        if (!transition) return Err(error);
+        if (!transition) return refuse(error);
         const saved = await accounts.save(transition.account, {
           expectedVersion: account.version,
           effects: transition.effects,
         });
-        if (saved.isOk()) return Err(error);
+        if (saved.isOk()) return refuse(error);
         continue; // lost a race: count this guess against the fresh state
       }
+      if (password.isErr()) return rejected(password.error);
 
       const hashed = await ports.hasher.hash(password.value);
       if (hashed.isErr()) return Err(hashed.error);
@@ -189,7 +198,7 @@ export const completeRenewal = (ports: CompletePorts) => completeWithCode(ports,
  * Finishes a recovery: sets a new password on a migrated account (ending all its
  * sessions), or migrates a legacy account whose recovery proved email ownership.
  */
-export const completeRecovery = (ports: CompletePorts) => completeWithCode(ports, 'any');
+export const completeRecovery = (ports: CompletePorts) => completeWithCode(ports, 'recovery');
 
 export interface RecoveryRequested {
   /** Always present, real or not, so the answer does not reveal whether the account exists. */

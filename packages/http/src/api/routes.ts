@@ -216,24 +216,21 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     },
   );
 
-  const resend = async (c: Context, body: { flowToken: string }) => {
-    const r = await uc.resendRenewalCode({ flowToken: body.flowToken, context: ctx(c) });
-    if (r.isErr()) return fail(c, r.error);
-    return c.json(
-      {
-        maskedEmail: r.value.maskedEmail,
-        resendAvailableAt: r.value.resendAvailableAt.toISOString(),
-        codeExpiresAt: r.value.expiresAt.toISOString(),
-      },
-      200,
-    );
-  };
-  api.openapi(post('/renewal/resend', 'Email a new renewal code', ResendBody, ResendResult), (c) =>
-    resend(c, c.req.valid('json')),
-  );
   api.openapi(
-    post('/recovery/resend', 'Email a new recovery code', ResendBody, ResendResult),
-    (c) => resend(c, c.req.valid('json')),
+    post('/renewal/resend', 'Email a new renewal code', ResendBody, ResendResult),
+    async (c) => {
+      const b = c.req.valid('json');
+      const r = await uc.resendRenewalCode({ flowToken: b.flowToken, context: ctx(c) });
+      if (r.isErr()) return fail(c, r.error);
+      return c.json(
+        {
+          maskedEmail: r.value.maskedEmail,
+          resendAvailableAt: r.value.resendAvailableAt.toISOString(),
+          codeExpiresAt: r.value.expiresAt.toISOString(),
+        },
+        200,
+      );
+    },
   );
 
   api.openapi(
@@ -253,7 +250,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
   api.openapi(
     post(
       '/recovery',
-      'Ask for a recovery code (same answer whether or not the account exists)',
+      'Ask for a recovery code (same answer whether or not the account exists); ask again for a new code',
       RecoveryBody,
       RecoveryResult,
     ),
@@ -269,7 +266,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
   api.openapi(
     post(
       '/recovery/complete',
-      'Finish a recovery: code + new password',
+      'Finish a recovery: code + new password (every code failure is `code_rejected`)',
       CompleteBody,
       CompleteResult,
     ),

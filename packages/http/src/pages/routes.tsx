@@ -143,6 +143,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
           {
             kind: 'renewal',
             maskedEmail: outcome.maskedEmail,
+            identifier: null,
             resendAt: outcome.resendAvailableAt.toISOString(),
           },
           FLOW_COOKIE_SECONDS,
@@ -226,14 +227,17 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     c.html(<RecoveryRequestPage portalName={portalName} notice={null} />),
   );
 
-  app.post('/recuperacion', async (c) => {
-    const form = await readForm(c, 'identificador');
-    const tooMany = await limited(c, form.identificador ?? '');
-    if (tooMany) return c.html(<RecoveryRequestPage portalName={portalName} notice={tooMany} />);
-    const result = await uc.requestRecovery({
-      identifier: form.identificador ?? '',
-      context: ctx(c),
-    });
+  /**
+   * Asks for a recovery code (first time or again) and moves this browser onto the
+   * flow. The answer is the same whether or not the account exists.
+   */
+  const recover = async (c: Context, identifier: string, again: boolean) => {
+    const tooMany = await limited(c, identifier);
+    if (tooMany)
+      return again
+        ? recoveryPage(c, tooMany)
+        : c.html(<RecoveryRequestPage portalName={portalName} notice={tooMany} />);
+    const result = await uc.requestRecovery({ identifier, context: ctx(c) });
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
       return c.html(
@@ -246,10 +250,15 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     jar.setFlow(
       c,
       result.value.flowToken,
-      { kind: 'recovery', maskedEmail: null, resendAt },
+      { kind: 'recovery', maskedEmail: null, identifier, resendAt },
       FLOW_COOKIE_SECONDS,
     );
-    return c.redirect('/recuperacion/codigo', 303);
+    return c.redirect(`/recuperacion/codigo${again ? '?reenviado=1' : ''}`, 303);
+  };
+
+  app.post('/recuperacion', async (c) => {
+    const form = await readForm(c, 'identificador');
+    return recover(c, form.identificador ?? '', false);
   });
 
   const recoveryPage = (c: Context, notice: Notice | null) =>
@@ -261,16 +270,18 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
         minLength={minLength}
       />,
     );
-  const SENT: Notice = {
-    kind: 'success',
-    title: 'Realizado',
-    text: 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código. Ingrésalo en el campo Código y registra tu nueva contraseña.',
-  };
 
   app.get('/recuperacion/codigo', (c) => {
     if (!jar.get(c, 'flow') || jar.flowInfo(c)?.kind !== 'recovery')
       return c.redirect('/recuperacion', 303);
-    return recoveryPage(c, SENT);
+    const resent = c.req.query('reenviado') !== undefined;
+    return recoveryPage(c, {
+      kind: 'success',
+      title: 'Realizado',
+      text: resent
+        ? 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código nuevo; el anterior ya no funciona.'
+        : 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código. Ingrésalo en el campo Código y registra tu nueva contraseña.',
+    });
   });
 
   app.post('/recuperacion/codigo', async (c) => {
@@ -285,33 +296,21 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
         303,
       );
     }
-    // an unknown account's (decoy) flow must read like a wrong code, not like "no such account"
-    const error: DomainError =
-      result.error.code === 'flow_invalid' ? { code: 'code_expired' } : result.error;
-    c.status(statusOf(c, error));
-    return recoveryPage(c, errorNotice(error));
+    c.status(statusOf(c, result.error));
+    return recoveryPage(c, errorNotice(result.error));
   });
 
   app.post('/recuperacion/reenviar', async (c) => {
-    const flowToken = jar.get(c, 'flow');
     const info = jar.flowInfo(c);
-    if (!flowToken || info?.kind !== 'recovery') return c.redirect('/recuperacion', 303);
-    // the cookie's time answers "too soon" the same way for real and decoy flows
+    if (!jar.get(c, 'flow') || info?.kind !== 'recovery' || !info.identifier)
+      return c.redirect('/recuperacion', 303);
+    // the cookie's time answers "too soon" the same way for real and unknown accounts
     if (info.resendAt && new Date(info.resendAt) > now()) {
       const error: DomainError = { code: 'resend_too_soon', retryAt: new Date(info.resendAt) };
       c.status(statusOf(c, error));
       return recoveryPage(c, errorNotice(error));
     }
-    const result = await uc.resendRenewalCode({ flowToken, context: ctx(c) });
-    if (result.isErr() && result.error.code !== 'flow_invalid') {
-      c.status(statusOf(c, result.error));
-      return recoveryPage(c, errorNotice(result.error));
-    }
-    const resendAt = result.isOk()
-      ? result.value.resendAvailableAt
-      : new Date(now().getTime() + deps.policies.resendCooldownSeconds * 1000);
-    jar.setFlow(c, flowToken, { ...info, resendAt: resendAt.toISOString() }, FLOW_COOKIE_SECONDS);
-    return c.redirect('/recuperacion/codigo', 303);
+    return recover(c, info.identifier, true);
   });
 
   app.get('/cuenta', async (c) => {
