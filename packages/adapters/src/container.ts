@@ -32,6 +32,11 @@ import { DevMailbox } from './mail/dev-mailbox.js';
 import { type Dispatcher, startDispatcher } from './mail/dispatcher.js';
 import { PostmarkMailer } from './mail/postmark-mailer.js';
 import { createMemoryStore } from './memory/index.js';
+import {
+  memoryRateLimiters,
+  postgresRateLimiters,
+  type RateLimiterFactory,
+} from './rate-limits.js';
 import { type Database, migrate, openDatabase } from './sql/database.js';
 import { PostgresAccountRepository } from './sql/postgres-account-repository.js';
 import { PostgresAuditLog } from './sql/postgres-audit-log.js';
@@ -50,6 +55,8 @@ export interface Renueva {
   logger: Logger;
   /** The demo accounts when `DEMO_ACCOUNTS` is on and seeding was asked for (into an empty store). */
   demoAccounts: DemoAccount[];
+  /** The HTTP layer's rate limiters: shared through PostgreSQL, else in this process. */
+  rateLimiters: RateLimiterFactory;
   /** The store answers. */
   isReady(): Promise<boolean>;
   /** Starts the outbox dispatcher loop (serve runs it; CLI commands do not). */
@@ -99,13 +106,19 @@ interface Store {
   sessions: SessionStore;
   outbox: Outbox;
   audit: AuditLog;
+  rateLimiters: RateLimiterFactory;
   isReady(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 async function openStore(config: Config, box: SecretBox): Promise<Store> {
   if (config.store.kind === 'memory') {
-    return { ...createMemoryStore(), isReady: async () => true, close: async () => undefined };
+    return {
+      ...createMemoryStore(),
+      rateLimiters: memoryRateLimiters,
+      isReady: async () => true,
+      close: async () => undefined,
+    };
   }
   const db: Database = await openDatabase(
     config.store.kind === 'postgres'
@@ -118,6 +131,7 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
     sessions: new PostgresSessionStore(db),
     outbox: new PostgresOutbox(db, box),
     audit: new PostgresAuditLog(db),
+    rateLimiters: db.pool ? postgresRateLimiters(db.pool) : memoryRateLimiters,
     isReady: () =>
       db.query('select 1').then(
         () => true,
@@ -253,6 +267,7 @@ export async function createRenueva(
     mailbox,
     logger,
     demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],
+    rateLimiters: store.rateLimiters,
     isReady: () => store.isReady(),
     startDispatcher: () =>
       startDispatcher({

@@ -4,5 +4,6 @@ export * from './crypto/index.js';
 export { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
 export * from './mail/index.js';
 export * from './memory/index.js';
+export * from './rate-limits.js';
 export * from './sql/index.js';
 export * from './testing/index.js';

@@ -17,7 +17,7 @@ const isApi = (path: string) => path.startsWith('/api/');
 export function createApp(deps: AppDeps) {
   const options = resolveOptions(deps.options);
   const jar = cookieJar(options);
-  const limit = rateLimits(options);
+  const limit = rateLimits(options, deps.rateLimiters);
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 

@@ -1,3 +1,4 @@
+import type { RateLimiterFactory } from '@renueva/adapters';
 import type { Policies, UseCases } from '@renueva/domain';
 
 /** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
@@ -40,6 +41,8 @@ export interface AppDeps {
   logger: AppLogger;
   /** What time it is, for messages ("en 45 segundos"); the system clock by default. */
   now?: () => Date;
+  /** Where the rate limits count: this process by default; PostgreSQL to share them. */
+  rateLimiters?: RateLimiterFactory;
   options?: Partial<AppOptions>;
 }
 

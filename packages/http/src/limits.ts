@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import type { RateLimiterFactory } from '@renueva/adapters';
 import type { Context } from 'hono';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppOptions } from './deps.js';
 
 /** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
@@ -14,22 +16,22 @@ export function clientIp(c: Context, options: AppOptions): string | null {
 }
 
 /**
- * Per-IP and per-identifier limits on the credential endpoints (in memory: one
- * instance; a shared store would be `RateLimiterPostgres` from the same library).
+ * Per-IP and per-identifier limits on the credential endpoints, counted where
+ * `limiters` keeps them (this process, or PostgreSQL for several instances).
+ * Identifiers are counted by a hash, so the store never holds one in clear.
  * Returns the seconds to wait, or null when the request may go on.
  */
-export function rateLimits(options: AppOptions) {
-  const perIp = new RateLimiterMemory({
-    keyPrefix: 'ip',
-    points: options.rateLimits.perIp,
-    duration: 60,
-  });
-  const perIdentifier = new RateLimiterMemory({
+export function rateLimits(
+  options: AppOptions,
+  limiters: RateLimiterFactory = (o) => new RateLimiterMemory(o),
+) {
+  const perIp = limiters({ keyPrefix: 'ip', points: options.rateLimits.perIp, duration: 60 });
+  const perIdentifier = limiters({
     keyPrefix: 'id',
     points: options.rateLimits.perIdentifier,
     duration: 60,
   });
-  const consume = async (limiter: RateLimiterMemory, key: string): Promise<number | null> => {
+  const consume = async (limiter: RateLimiterAbstract, key: string): Promise<number | null> => {
     try {
       await limiter.consume(key);
       return null;
@@ -39,10 +41,10 @@ export function rateLimits(options: AppOptions) {
       throw rejection;
     }
   };
+  const identifierKey = (identifier: string) =>
+    createHash('sha256').update(identifier.trim().toLowerCase()).digest('base64url');
   return async (ip: string | null, identifier: string | null): Promise<number | null> =>
     (await consume(perIp, ip ?? 'unknown')) ??
-    (identifier
-      ? await consume(perIdentifier, identifier.trim().toLowerCase().slice(0, 320))
-      : null);
+    (identifier ? await consume(perIdentifier, identifierKey(identifier)) : null);
 }
 export type RateLimit = ReturnType<typeof rateLimits>;

@@ -1,5 +1,9 @@
+import type { RateLimiterFactory } from '@renueva/adapters';
 import fc from 'fast-check';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../src/deps.js';
+import { rateLimits } from '../src/limits.js';
 import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
 
 describe('JSON API', () => {
@@ -303,6 +307,30 @@ describe('defences', () => {
     const page = await t.post('/iniciar-sesion', { identificador: 'TARGET', contrasena: 'x' });
     expect(page.status).toBe(429);
     expect(await page.text()).toContain('Demasiados intentos');
+  });
+
+  it('counts where the given limiters keep them, and never keeps an identifier in clear', async () => {
+    const keys: string[] = [];
+    const limiters: RateLimiterFactory = (o) => {
+      const limiter = new RateLimiterMemory(o);
+      const consume = limiter.consume.bind(limiter);
+      limiter.consume = (key, points) => {
+        keys.push(`${o.keyPrefix}:${key}`);
+        return consume(key, points);
+      };
+      return limiter;
+    };
+    const limit = rateLimits(
+      resolveOptions({ rateLimits: { perIp: 10, perIdentifier: 2 } }),
+      limiters,
+    );
+    expect(await limit('203.0.113.7', ' Diego.Barron.Rmz@OxxoGas.com')).toBeNull();
+    expect(await limit('203.0.113.7', 'diego.barron.rmz@oxxogas.com')).toBeNull();
+    expect(await limit('203.0.113.7', 'diego.barron.rmz@oxxogas.com')).toBeGreaterThan(0);
+    expect(keys.filter((k) => k.startsWith('ip:'))).toEqual(Array(3).fill('ip:203.0.113.7'));
+    const ids = keys.filter((k) => k.startsWith('id:'));
+    expect(new Set(ids).size).toBe(1); // one key, whatever the case and spacing
+    expect(ids[0]).toMatch(/^id:[A-Za-z0-9_-]{43}$/);
   });
 
   it('behind a trusted proxy, the per-IP limit keys on X-Forwarded-For (and ignores it otherwise)', async () => {

@@ -16,6 +16,8 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly driver: 'postgres' | 'pglite';
+  /** The server's connection pool, for libraries that take one (shared rate limits); null on PGlite. */
+  readonly pool: pg.Pool | null;
   /** Runs `fn` in a transaction; commits unless it throws, or rolls back when `rollback` is set. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { rollback?: boolean }): Promise<T>;
   close(): Promise<void>;
@@ -31,7 +33,7 @@ const PGLITE_COPY_BATCH = 16;
 
 class PostgresDatabase implements Database {
   readonly driver = 'postgres';
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {}
 
   async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
     return (await this.pool.query(sql, params)).rows as R[];
@@ -96,6 +98,7 @@ async function pgliteCopy(
 
 class PGliteDatabase implements Database {
   readonly driver = 'pglite';
+  readonly pool = null;
   constructor(
     private readonly db: PGlite,
     private readonly release: () => Promise<void>,

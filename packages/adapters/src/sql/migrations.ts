@@ -84,4 +84,15 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       'CREATE INDEX audit_log_account ON audit_log (account_id)',
     ],
   },
+  {
+    // the schema rate-limiter-flexible's RateLimiterPostgres expects (it is told not to make it)
+    name: '002-rate-limits',
+    statements: [
+      `CREATE TABLE rate_limits (
+        key varchar(255) PRIMARY KEY,
+        points integer NOT NULL DEFAULT 0,
+        expire bigint
+      )`,
+    ],
+  },
 ];
