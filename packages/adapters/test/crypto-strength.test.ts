@@ -1,12 +1,11 @@
-import * as spanish from '@zxcvbn-ts/language-es-es';
 import { describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
-import { ZxcvbnPasswordStrength } from '../src/crypto/zxcvbn-password-strength.js';
+import { FEEDBACK_ES_MX, ZxcvbnPasswordStrength } from '../src/crypto/zxcvbn-password-strength.js';
 
-/** Every sentence zxcvbn-ts can say in Spanish (warnings and suggestions). */
+/** Every sentence the portal's zxcvbn can say (warnings and suggestions). */
 const SPANISH = [
-  ...Object.values(spanish.translations.warnings),
-  ...Object.values(spanish.translations.suggestions),
+  ...Object.values(FEEDBACK_ES_MX.warnings),
+  ...Object.values(FEEDBACK_ES_MX.suggestions),
 ].sort((a, b) => b.length - a.length); // longest first, so no sentence eats part of another
 
 /** What is left of `feedback` once every Spanish sentence is taken out of it. */
@@ -20,7 +19,7 @@ describe('ZxcvbnPasswordStrength feedback', () => {
   const strength = new ZxcvbnPasswordStrength();
 
   it.each(['contraseña123', 'password1234', 'qwertyuiop12'])(
-    'rejects %s with feedback made only of the es-es sentences',
+    'rejects %s with feedback made only of the es-MX sentences',
     (password) => {
       const verdict = strength.check(password, []);
       expect(verdict.acceptable).toBe(false);
@@ -30,11 +29,17 @@ describe('ZxcvbnPasswordStrength feedback', () => {
     },
   );
 
+  it('speaks to the customer with "tú", with no slip of the es-ES sentences', () => {
+    const sentences = SPANISH.join(' ');
+    expect(sentences).not.toMatch(/\b(Su|Evitas|utiliza|debería)\b/);
+    for (const s of SPANISH) expect(s).toMatch(/[.!?]$/);
+  });
+
   it('names the common-password warning in Spanish', () => {
     const verdict = strength.check('password1234', []);
     expect(verdict).toEqual({
       acceptable: false,
-      feedback: expect.stringContaining(spanish.translations.warnings.similarToCommon),
+      feedback: expect.stringContaining(FEEDBACK_ES_MX.warnings.similarToCommon),
     });
   });
 });

@@ -10,13 +10,41 @@ import * as spanish from '@zxcvbn-ts/language-es-es';
  */
 const MIN_SCORE = 3;
 
-/** The "too common" verdict with the common + Spanish dictionaries, feedback in Spanish. */
+/**
+ * zxcvbn-ts ships Spain's Spanish; the portal speaks to Mexican customers with "tú".
+ * These sentences replace the ones that read foreign or carry a slip ("Evitas…",
+ * "Su contraseña…", missing full stops); the rest are neutral and kept.
+ */
+export const FEEDBACK_ES_MX = {
+  ...spanish.translations,
+  warnings: {
+    ...spanish.translations.warnings,
+    straightRow: 'Las teclas seguidas de una fila del teclado son fáciles de adivinar.',
+    keyPattern: 'Los patrones cortos de teclado son fáciles de adivinar.',
+    simpleRepeat: 'Los caracteres repetidos como "aaa" son fáciles de adivinar.',
+    sequences: 'Las secuencias comunes como "abc" son fáciles de adivinar.',
+    wordByItself: 'Una sola palabra es fácil de adivinar.',
+    namesByThemselves: 'Los nombres o apellidos solos son fáciles de adivinar.',
+    commonNames: 'Los nombres y apellidos comunes son fáciles de adivinar.',
+    userInputs: 'No debe contener datos personales ni del portal.',
+    pwned: 'Tu contraseña apareció en una filtración de datos en internet.',
+  },
+  suggestions: {
+    ...spanish.translations.suggestions,
+    reverseWords: 'Evita palabras comunes escritas al revés.',
+    repeated: 'Evita palabras y letras repetidas.',
+    anotherWord: 'Agrega más palabras poco comunes.',
+    pwned: 'Si usas esta contraseña en otro sitio, cámbiala.',
+  },
+};
+
+/** The "too common" verdict with the common + Spanish dictionaries, feedback in es-MX. */
 export class ZxcvbnPasswordStrength implements PasswordStrength {
   // built once: the dictionaries are large
   readonly #zxcvbn = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...spanish.dictionary },
     graphs: common.adjacencyGraphs,
-    translations: spanish.translations,
+    translations: FEEDBACK_ES_MX,
   });
 
   check(
