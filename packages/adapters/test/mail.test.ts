@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createUseCases, type EmailMessage } from '@renueva/domain';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConsoleMailer,
   createMemoryPorts,
@@ -237,7 +237,8 @@ describe('startDispatcher', () => {
     });
     dispatcher.kick();
     dispatcher.kick();
-    await new Promise((r) => setTimeout(r, 120));
+    // the kick, then the interval (every 20 ms); a loaded machine may take longer
+    await vi.waitFor(() => expect(calls).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
     await dispatcher.stop();
     const after = calls;
     await new Promise((r) => setTimeout(r, 50));

@@ -73,7 +73,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
 
   /** The code in the newest email to `to`, read from the dev mailbox like a developer would. */
   async function codeFromMailbox(page: Page, to: string): Promise<string> {
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 150; i++) {
       const mails = (await (await page.request.get(`${server.url}/_dev/mailbox.json`)).json()) as {
         to: string;
         text: string;
