@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
 
 describe('resendRenewalCode', () => {
@@ -227,7 +227,9 @@ describe('recovery', () => {
     const real = await ask(DIEGO.username);
     const unknown = await ask('nadie');
     const code = codeFor();
+    const strength = vi.spyOn(ports.strength, 'check');
     for (const flowToken of [real, unknown]) {
+      strength.mockClear();
       // a weak password is judged only once the code is right
       expect(errorOf(await finish(flowToken, wrong(code), 'corta'))).toEqual({
         code: 'code_rejected',
@@ -236,6 +238,8 @@ describe('recovery', () => {
         expect(errorOf(await finish(flowToken, wrong(code)))).toEqual({ code: 'code_rejected' });
       // the real code is dead now (6 wrong tries): the same answer
       expect(errorOf(await finish(flowToken, code))).toEqual({ code: 'code_rejected' });
+      // and the same work: the password is weighed each time (an unknown flow too)
+      expect(strength).toHaveBeenCalledTimes(6);
     }
     // a new code: the right one with a weak password says so, and the code still works after
     ports.clock.advance(3600);
