@@ -30,6 +30,7 @@ interface Real {
 }
 
 const CODE_LIFETIME = 600_000;
+const PASSWORDS = ['una frase bastante larga', 'otra frase también larga'];
 
 /** The default back-off: after 5 wrong passwords, 2^(n-5) s after the last one, at most 15 min. */
 function signInBlocked(m: Model): boolean {
@@ -38,7 +39,6 @@ function signInBlocked(m: Model): boolean {
   const delay = Math.min(2 ** (m.failures - 5), 900) * 1000;
   return m.now < m.lastFailureAt + delay;
 }
-const PASSWORDS = ['una frase bastante larga', 'otra frase también larga'];
 
 const status = async (r: Real) =>
   (await r.ports.accounts.findByLegacyUsername(DIEGO.username))?.status;
