@@ -3,6 +3,13 @@ import { DIEGO, NEW_PASSWORD, testApp } from './setup.js';
 
 const text = async (res: Response) => res.text();
 
+/** Posts the recovery form: the code and the new password, confirmed. */
+const enterRecoveryCode = (
+  t: Awaited<ReturnType<typeof testApp>>,
+  codigo: string,
+  password: string,
+) => t.post('/recuperacion/codigo', { codigo, contrasena: password, confirmacion: password });
+
 describe('pages: the seed flow', () => {
   it('/ goes to the sign-in page, which has the seed form', async () => {
     const t = await testApp();
@@ -190,21 +197,13 @@ describe('pages: the seed flow', () => {
       'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código.',
     );
     // the real (last) one: a legacy account recovered this way is migrated
-    const done = await t.post('/recuperacion/codigo', {
-      codigo: t.codeFor(),
-      contrasena: NEW_PASSWORD,
-      confirmacion: NEW_PASSWORD,
-    });
+    const done = await enterRecoveryCode(t, t.codeFor(), NEW_PASSWORD);
     expect(done.headers.get('location')).toBe('/iniciar-sesion?renovado=1');
     // and recovering a migrated account changes its password
     t.resetCookies();
     t.ports.clock.advance(61);
     await t.post('/recuperacion', { identificador: DIEGO.email });
-    const changed = await t.post('/recuperacion/codigo', {
-      codigo: t.codeFor(),
-      contrasena: 'otra frase también muy larga',
-      confirmacion: 'otra frase también muy larga',
-    });
+    const changed = await enterRecoveryCode(t, t.codeFor(), 'otra frase también muy larga');
     expect(changed.headers.get('location')).toBe('/iniciar-sesion?recuperado=1');
     expect(await text(await t.get('/iniciar-sesion?recuperado=1'))).toContain(
       'Tu contraseña fue actualizada',
@@ -218,11 +217,7 @@ describe('pages: the seed flow', () => {
       t.resetCookies();
       await t.post('/recuperacion', { identificador });
       const seen: string[] = [];
-      const wrong = await t.post('/recuperacion/codigo', {
-        codigo: '000001',
-        contrasena: 'corta',
-        confirmacion: 'corta',
-      });
+      const wrong = await enterRecoveryCode(t, '000001', 'corta');
       expect(wrong.status).toBe(400);
       seen.push(await text(wrong));
       const soon = await t.post('/recuperacion/reenviar', {});
@@ -242,11 +237,7 @@ describe('pages: the seed flow', () => {
       'renewal_code',
       'renewal_code',
     ]);
-    const done = await t.post('/recuperacion/codigo', {
-      codigo: t.codeFor(),
-      contrasena: NEW_PASSWORD,
-      confirmacion: NEW_PASSWORD,
-    });
+    const done = await enterRecoveryCode(t, t.codeFor(), NEW_PASSWORD);
     expect(done.headers.get('location')).toBe('/iniciar-sesion?renovado=1');
   });
 

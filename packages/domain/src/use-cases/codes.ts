@@ -107,6 +107,8 @@ type CompletePorts = Pick<
 
 const REJECTED: DomainError = { code: 'code_rejected' };
 const NO_ONE = { username: '', email: null, customerNumber: '' };
+const rejected = (reasons: PasswordProblem[]): Result<Completed, DomainError> =>
+  Err({ code: 'password_rejected', reasons });
 
 /**
  * Checks the code of a flow and sets the new password. A wrong code is recorded
@@ -143,8 +145,6 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
         ports.strength,
         p,
       );
-      const rejected = (reasons: PasswordProblem[]): Result<Completed, DomainError> =>
-        Err({ code: 'password_rejected', reasons });
       if (kind === 'renewal' && password.isErr()) return rejected(password.error);
 
       const now = clock.now();
