@@ -16,9 +16,12 @@ export interface EmailMessage {
   to: string;
   locale: 'es-MX' | 'en';
   data: {
-    customerNumber: string;
-    /** The new login (the email), for `renewal_completed`. */
+    /** The customer numbers the email is about: the renewed one, or all of a login's. */
+    customerNumbers: string[];
+    /** The login (the email), for `renewal_completed`. */
     loginEmail?: string;
+    /** For `renewal_completed`: the customer number joined an existing login, whose password changed. */
+    passwordChanged?: boolean;
     /** When the code stops working, for the code templates. */
     expiresAt?: Date;
     requestedAt: Date;
@@ -39,11 +42,15 @@ export type AuditAction =
   | 'recovery_requested'
   | 'recovery_completed'
   | 'email_set'
+  | 'unlocked'
   | 'imported';
 
 export interface AuditEntry {
   action: AuditAction;
+  /** The customer account concerned, if any. */
   accountId: string | null;
+  /** The login concerned, if any (a migrated account's login too). */
+  loginId: string | null;
   at: Date;
   ip: string | null;
   /** Plain, non-secret detail (never a password, code or token). */

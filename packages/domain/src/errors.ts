@@ -10,8 +10,6 @@ export type DomainError =
   | { code: 'throttled'; retryAt: Date | null }
   /** The account has no valid email on record: only support can fix it. */
   | { code: 'no_deliverable_email' }
-  /** The registered email is already the login of another migrated account. */
-  | { code: 'email_taken'; maskedEmail?: string }
   /** The flow token is missing, forged, or belongs to a finished flow. */
   | { code: 'flow_invalid' }
   /** Wrong code; `attemptsLeft` for this code before it dies. */

@@ -5,16 +5,20 @@
 export {
   type Account,
   type AccountStatus,
-  type Challenge,
+  isLogin,
   type LegacyAccount,
-  loginBlockedUntil,
+  type Login,
   type MigratedAccount,
-  nextSendAllowedAt,
-  openChallenge,
   type PendingRenewal,
   type Transition,
-  wrongCodeBlockUntil,
+  type Versioned,
 } from './account.js';
+export {
+  type Challenge,
+  type ChallengeHolder,
+  nextSendAllowedAt,
+  openChallenge,
+} from './challenge.js';
 export type {
   AuditAction,
   AuditEntry,
@@ -53,13 +57,24 @@ export {
 } from './use-cases/import-legacy-accounts.js';
 export { createUseCases, type UseCases } from './use-cases/index.js';
 export { type LogInInput, type LogInOutcome, logIn } from './use-cases/log-in.js';
-export { logOut, type ValidSession, validateSession } from './use-cases/sessions.js';
+export {
+  logOut,
+  selectCustomerNumber,
+  type ValidSession,
+  validateSession,
+} from './use-cases/sessions.js';
 export {
   type ActivityCounts,
+  findAccount,
+  type Lookup,
+  listOutbox,
   type MigrationStats,
   migrationStats,
+  retryOutbox,
   setRegisteredEmail,
+  unlockSignIn,
 } from './use-cases/support.js';
+export { loginBlockedUntil, type Throttle, wrongCodeBlockUntil } from './throttle.js';
 export {
   type Email,
   type Identifier,

@@ -3,11 +3,11 @@ import type { Policies } from './policies.js';
 import type { PasswordStrength } from './ports.js';
 import { Err, Ok, type Result } from './result.js';
 
-/** What the password must not contain, taken from the account. */
+/** What the password must not contain: the words of the account or login it protects. */
 export interface PasswordContext {
-  username: string;
+  usernames: readonly string[];
   email: string | null;
-  customerNumber: string;
+  customerNumbers: readonly string[];
 }
 
 /** NFKC, so that visually identical inputs are the same password everywhere. */
@@ -33,14 +33,15 @@ export function checkNewPassword(
   if (normalizePassword(confirmation) !== normalized) problems.push({ kind: 'mismatch' });
 
   const lower = normalized.toLowerCase();
-  const words: [string | undefined, 'username' | 'email' | 'customer_number'][] = [
-    [context.username, 'username'],
+  const words: (readonly [string | undefined, 'username' | 'email' | 'customer_number'])[] = [
+    ...context.usernames.map((u) => [u, 'username'] as const),
     [context.email?.split('@')[0], 'email'],
-    [context.customerNumber, 'customer_number'],
+    ...context.customerNumbers.map((n) => [n, 'customer_number'] as const),
   ];
   for (const [word, what] of words) {
     const needle = word ? normalizePassword(word).toLowerCase() : '';
-    if (needle.length >= 3 && lower.includes(needle))
+    const known = problems.some((x) => x.kind === 'contains_personal_data' && x.what === what);
+    if (needle.length >= 3 && lower.includes(needle) && !known)
       problems.push({ kind: 'contains_personal_data', what });
   }
 

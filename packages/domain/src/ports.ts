@@ -1,34 +1,51 @@
-import type { Account, AccountStatus, MigratedAccount } from './account.js';
+import type { Account, AccountStatus, Login, PendingRenewal } from './account.js';
 import type { AuditAction, AuditEntry, Effect, EmailMessage } from './effects.js';
 import type { Result } from './result.js';
 
-/** Why a save did not happen. Nothing was written in either case. */
-export type SaveError =
-  /** The stored version is not `expectedVersion`: someone else saved first. */
-  | { code: 'conflict' }
-  /** Another account already has this login email (unique index). */
-  | { code: 'email_taken' };
+/**
+ * Why a save did not happen: someone else wrote first (a stored version is not the
+ * expected one, or a new login's email was taken meanwhile). Nothing was written; the
+ * caller reads again and decides again.
+ */
+export type SaveError = { code: 'conflict' };
+
+/** A value to write and the version it must still have (`null`: it must not exist yet). */
+export interface VersionedWrite<T> {
+  next: T;
+  expectedVersion: number | null;
+}
+
+/** What one `save` writes, all or nothing. */
+export interface Changes {
+  account?: VersionedWrite<Account> & { expectedVersion: number };
+  /** A new login (`expectedVersion: null`) must have an email no other login has, in any case. */
+  login?: VersionedWrite<Login>;
+  /** Emails into the outbox, entries into the audit log. */
+  effects: Effect[];
+}
+
+/** A code flow found by its flow token: a renewal on an account, or a recovery on a login. */
+export type Flow = { holder: 'account'; account: PendingRenewal } | { holder: 'login'; login: Login };
 
 /**
- * Accounts, with their outbox and audit rows. Lookups are case-insensitive where the
- * identity is (usernames, emails). `null` means no such account.
+ * Customer accounts and logins, with their outbox and audit rows. Lookups are
+ * case-insensitive where the identity is (usernames, emails). `null` means none.
  */
 export interface AccountRepository {
   findById(id: string): Promise<Account | null>;
   findByLegacyUsername(username: string): Promise<Account | null>;
-  /** Only migrated accounts have a login email. */
-  findByLoginEmail(email: string): Promise<MigratedAccount | null>;
   findByCustomerNumber(customerNumber: string): Promise<Account | null>;
-  /** The pending renewal or migrated account whose open challenge has this flow-token hash. */
-  findByFlowTokenHash(flowTokenHash: string): Promise<Account | null>;
+  /** Customer accounts (any status) whose registered email is this one, any case. */
+  findByRegisteredEmail(email: string): Promise<Account[]>;
+  findLogin(id: string): Promise<Login | null>;
+  findLoginByEmail(email: string): Promise<Login | null>;
+  /** The open challenge (renewal or recovery) whose flow-token hash this is. */
+  findByFlowTokenHash(flowTokenHash: string): Promise<Flow | null>;
   /**
-   * Writes `next` if the stored version is still `expectedVersion`, together with its
-   * effects (emails into the outbox, entries into the audit log), in one transaction.
+   * Writes the account and/or the login if their versions are still the expected ones,
+   * with the effects, in one transaction: all of it or nothing.
    */
-  save(
-    next: Account,
-    options: { expectedVersion: number; effects: Effect[] },
-  ): Promise<Result<void, SaveError>>;
+  save(changes: Changes): Promise<Result<void, SaveError>>;
   /**
    * Bulk upsert of validated legacy rows (keyed by customer number), set-based.
    * Never touches migrated or pending accounts; rejects duplicates (within the batch
@@ -38,8 +55,8 @@ export interface AccountRepository {
     rows: AsyncIterable<LegacyImportRow>,
     options: { dryRun: boolean; now: Date },
   ): Promise<ImportOutcome>;
-  /** How many accounts are in each status. */
-  countByStatus(): Promise<Record<AccountStatus, number>>;
+  /** How many accounts are in each status, and how many logins there are. */
+  countByStatus(): Promise<Record<AccountStatus | 'logins', number>>;
 }
 
 /** A row of the import file after validation. */
@@ -69,14 +86,19 @@ export interface ImportOutcome {
   /** Among inserted+updated+unchanged rows. */
   emailMissing: number;
   emailInvalid: number;
-  /** Same email as another row of the file or another account in the store. */
+  /**
+   * Rows whose email is also another customer number's (in the file or the store):
+   * those customer numbers will share one login. Not a problem, a fact to know.
+   */
   emailShared: number;
 }
 
 export interface Session {
   /** Hash of the token: the token itself is never stored. */
   idHash: string;
-  accountId: string;
+  loginId: string;
+  /** The customer number the customer is working on: one of the login's. */
+  customerNumber: string;
   createdAt: Date;
   lastSeenAt: Date;
   /** Absolute end, whatever the activity. */
@@ -88,10 +110,12 @@ export interface SessionStore {
   /** `null` when there is no such session (expired ones may still be returned). */
   get(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: Date): Promise<void>;
+  /** Switches the session to another of its login's customer numbers. */
+  selectCustomerNumber(idHash: string, customerNumber: string): Promise<void>;
   /** Idempotent. */
   delete(idHash: string): Promise<void>;
-  /** Ends every session of an account (on password change). Idempotent. */
-  deleteAllForAccount(accountId: string): Promise<void>;
+  /** Ends every session of a login (on password change). Idempotent. */
+  deleteAllForLogin(loginId: string): Promise<void>;
 }
 
 /** The hasher is saturated: try again shortly. */
@@ -135,9 +159,11 @@ export interface Secrets {
   code(digits: number): string;
   /** A 256-bit random token, URL-safe. */
   token(): string;
+  /** A random UUID, for new logins. */
+  uuid(): string;
   /** Keyed hash (HMAC-SHA256 under the server secret) of a code or token. */
-  hash(value: string): string;
-  /** Constant-time check that `hash(value) === expectedHash`. */
+  mac(value: string): string;
+  /** Constant-time check that `mac(value) === expectedHash`. */
   matches(value: string, expectedHash: string): boolean;
 }
 

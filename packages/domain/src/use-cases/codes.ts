@@ -1,36 +1,32 @@
-import {
-  type Account,
-  checkCode,
-  completeMigration,
-  completePasswordChange,
-  type MigratedAccount,
-  nextSendAllowedAt,
-  openChallenge,
-  type PendingRenewal,
-  startRenewal,
-  type Transition,
-} from '../account.js';
+import { isLogin, type Login, type PendingRenewal } from '../account.js';
+import { checkCode, nextSendAllowedAt, openChallenge } from '../challenge.js';
 import type { RequestContext } from '../effects.js';
 import type { DomainError, PasswordProblem } from '../errors.js';
-import { checkNewPassword } from '../password-policy.js';
+import { checkNewPassword, type PasswordContext } from '../password-policy.js';
+import type { Flow } from '../ports.js';
+import { completePasswordChange } from '../recovery.js';
+import { completeMigration, startRenewal } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
 import { maskEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
-import { deliverableEmail, issueCode, sendCode } from './shared.js';
+import {
+  type CodeTarget,
+  deliverableEmail,
+  holderWrite,
+  issueCode,
+  RETRY,
+  retryOnConflict,
+  sendCode,
+} from './shared.js';
 
-/** How many times a save lost to a concurrent one is retried before answering `conflict`. */
-const SAVE_RETRIES = 25;
-
-/** The account whose open challenge this flow token belongs to. */
+/** The flow this token belongs to, if its challenge is still open. */
 async function findFlow(
   ports: Pick<Ports, 'accounts' | 'secrets'>,
   flowToken: string,
-): Promise<PendingRenewal | MigratedAccount | null> {
+): Promise<Flow | null> {
   if (!flowToken || flowToken.length > 200) return null;
   // found by the token's hash, so the challenge is this token's
-  const account = await ports.accounts.findByFlowTokenHash(ports.secrets.hash(flowToken));
-  if (!account || account.status === 'legacy' || !openChallenge(account)) return null;
-  return account;
+  return ports.accounts.findByFlowTokenHash(ports.secrets.mac(flowToken));
 }
 
 /**
@@ -38,8 +34,8 @@ async function findFlow(
  * anyone can start for any identifier) are never answered by the renewal use cases,
  * whose precise answers would reveal that the account exists.
  */
-const isRenewalFlow = (account: PendingRenewal | MigratedAccount): account is PendingRenewal =>
-  account.status === 'pending_renewal' && account.origin === 'login';
+const renewalOf = (flow: Flow | null): PendingRenewal | null =>
+  flow?.holder === 'account' && flow.account.origin === 'login' ? flow.account : null;
 
 export interface ResendOutcome {
   maskedEmail: string;
@@ -54,36 +50,26 @@ export interface ResendOutcome {
  */
 export const resendRenewalCode =
   (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
-  async (input: {
-    flowToken: string;
-    context: RequestContext;
-  }): Promise<Result<ResendOutcome, DomainError>> => {
-    const { secrets, clock, policies: p } = ports;
-    for (let i = 0; i < SAVE_RETRIES; i++) {
-      const account = await findFlow(ports, input.flowToken);
-      if (!account || !isRenewalFlow(account)) return Err({ code: 'flow_invalid' });
+  (input: { flowToken: string; context: RequestContext }): Promise<Result<ResendOutcome, DomainError>> =>
+    retryOnConflict(async () => {
+      const { secrets, clock, policies: p } = ports;
+      const account = renewalOf(await findFlow(ports, input.flowToken));
+      if (!account) return Err({ code: 'flow_invalid' });
       const now = clock.now();
       const waitUntil = nextSendAllowedAt(account, now, p);
       if (waitUntil) return Err({ code: 'resend_too_soon', retryAt: waitUntil });
-      const email = await deliverableEmail(ports.accounts, account);
+      const email = deliverableEmail(account);
       if (email.isErr()) return Err(email.error);
       const issued = issueCode(secrets, p.codeDigits, account.challenge.flowTokenHash);
       const t = startRenewal(account, email.value, 'login', issued, now, input.context, p);
-      const saved = await ports.accounts.save(t.account, {
-        expectedVersion: account.version,
-        effects: t.effects,
+      const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
+      if (saved.isErr()) return RETRY;
+      return Ok({
+        maskedEmail: maskEmail(email.value),
+        resendAvailableAt: nextSendAllowedAt(t.account, now, p) ?? now,
+        expiresAt: t.account.challenge.expiresAt,
       });
-      if (saved.isOk()) {
-        return Ok({
-          maskedEmail: maskEmail(email.value),
-          resendAvailableAt: nextSendAllowedAt(t.account, now, p) ?? now,
-          expiresAt: t.account.challenge.expiresAt,
-        });
-      }
-      if (saved.error.code !== 'conflict') return Err(saved.error);
-    }
-    return Err({ code: 'conflict' });
-  };
+    });
 
 export interface CodeInput {
   flowToken: string;
@@ -96,8 +82,15 @@ export interface CodeInput {
 export interface Completed {
   /** The login from now on. */
   loginEmail: string;
-  /** True when a legacy account was migrated by this completion. */
+  /** Every customer number this login opens now, sorted. */
+  customerNumbers: string[];
+  /** True when a customer number was migrated by this completion. */
   migrated: boolean;
+  /**
+   * True when the password of a login that existed before changed: a recovery, or a
+   * renewal that joined the login of its email. Its other sessions ended.
+   */
+  passwordChanged: boolean;
 }
 
 type CompletePorts = Pick<
@@ -106,9 +99,18 @@ type CompletePorts = Pick<
 >;
 
 const REJECTED: DomainError = { code: 'code_rejected' };
-const NO_ONE = { username: '', email: null, customerNumber: '' };
+const NO_ONE: PasswordContext = { usernames: [], email: null, customerNumbers: [] };
 const rejected = (reasons: PasswordProblem[]): Result<Completed, DomainError> =>
   Err({ code: 'password_rejected', reasons });
+
+const passwordContext = (holder: PendingRenewal | Login): PasswordContext =>
+  isLogin(holder)
+    ? { usernames: [], email: holder.email, customerNumbers: holder.customerNumbers }
+    : {
+        usernames: [holder.legacyUsername],
+        email: holder.registeredEmail,
+        customerNumbers: [holder.customerNumber],
+      };
 
 /**
  * Checks the code of a flow and sets the new password. A wrong code is recorded
@@ -124,10 +126,12 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
   const refuse = (error: DomainError) => Err(kind === 'recovery' ? REJECTED : error);
   return async (input: CodeInput): Promise<Result<Completed, DomainError>> => {
     const { accounts, secrets, clock, policies: p } = ports;
-    for (let i = 0; i < SAVE_RETRIES; i++) {
-      const account = await findFlow(ports, input.flowToken);
-      const challenge = account && openChallenge(account);
-      if (!account || !challenge || (kind === 'renewal' && !isRenewalFlow(account))) {
+    let hashed: string | null = null; // argon2 once, whatever the retries
+    return retryOnConflict(async () => {
+      const flow = await findFlow(ports, input.flowToken);
+      const holder = flow && (flow.holder === 'account' ? flow.account : flow.login);
+      const challenge = holder && openChallenge(holder);
+      if (!holder || !challenge || (kind === 'renewal' && !renewalOf(flow))) {
         // an unknown recovery flow does a real one's password work, so it takes as long
         if (kind === 'recovery')
           checkNewPassword(input.newPassword, input.confirmation, NO_ONE, ports.strength, p);
@@ -137,22 +141,17 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
       const password = checkNewPassword(
         input.newPassword,
         input.confirmation,
-        {
-          username: account.legacyUsername,
-          email: account.status === 'migrated' ? account.loginEmail : account.registeredEmail,
-          customerNumber: account.customerNumber,
-        },
+        passwordContext(holder),
         ports.strength,
         p,
       );
       if (kind === 'renewal' && password.isErr()) return rejected(password.error);
 
       const now = clock.now();
-      const code = input.code.trim();
       const checked = checkCode(
-        account,
+        holder,
         challenge,
-        secrets.matches(code, challenge.codeHash),
+        secrets.matches(input.code.trim(), challenge.codeHash),
         now,
         input.context,
         p,
@@ -160,48 +159,67 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
       if (checked.isErr()) {
         const { error, transition } = checked.error;
         if (!transition) return refuse(error);
-        const saved = await accounts.save(transition.account, {
-          expectedVersion: account.version,
-          effects: transition.effects,
-        });
-        if (saved.isOk()) return refuse(error);
-        continue; // lost a race: count this guess against the fresh state
+        const saved = await accounts.save(holderWrite(holder, transition.account, transition.effects));
+        return saved.isOk() ? refuse(error) : RETRY; // lost a race: count this guess again
       }
       if (password.isErr()) return rejected(password.error);
 
-      const hashed = await ports.hasher.hash(password.value);
-      if (hashed.isErr()) return Err(hashed.error);
-      let t: Transition;
-      if (account.status === 'migrated') {
-        t = completePasswordChange(account, hashed.value, now, input.context);
-      } else {
-        const email = await deliverableEmail(accounts, account);
-        if (email.isErr()) return Err(email.error);
-        t = completeMigration(account, email.value, hashed.value, now, input.context);
+      if (!hashed) {
+        const hash = await ports.hasher.hash(password.value);
+        if (hash.isErr()) return Err(hash.error);
+        hashed = hash.value;
       }
-      const saved = await accounts.save(t.account, {
-        expectedVersion: account.version,
-        effects: t.effects,
+      if (isLogin(holder)) {
+        const t = completePasswordChange(holder, hashed, now, input.context);
+        const saved = await accounts.save(holderWrite(holder, t.account, t.effects));
+        if (saved.isErr()) return RETRY;
+        await ports.sessions.deleteAllForLogin(holder.id);
+        return Ok({
+          loginEmail: holder.email,
+          customerNumbers: [...holder.customerNumbers],
+          migrated: false,
+          passwordChanged: true,
+        });
+      }
+
+      const email = deliverableEmail(holder);
+      if (email.isErr()) return Err(email.error);
+      const existing = await accounts.findLoginByEmail(email.value);
+      const m = completeMigration(
+        holder,
+        existing ? { existing } : { newLoginId: secrets.uuid(), email: email.value },
+        hashed,
+        now,
+        input.context,
+      );
+      const saved = await accounts.save({
+        account: { next: m.account, expectedVersion: holder.version },
+        login: { next: m.login, expectedVersion: existing?.version ?? null },
+        effects: m.effects,
       });
-      if (saved.isErr()) return Err(saved.error);
-      await ports.sessions.deleteAllForAccount(account.id);
-      const migrated = t.account as MigratedAccount;
-      return Ok({ loginEmail: migrated.loginEmail, migrated: account.status !== 'migrated' });
-    }
-    return Err({ code: 'conflict' });
+      if (saved.isErr()) return RETRY; // e.g. the login of this email was created meanwhile: join it
+      if (m.joined) await ports.sessions.deleteAllForLogin(m.login.id);
+      return Ok({
+        loginEmail: m.login.email,
+        customerNumbers: [...m.login.customerNumbers],
+        migrated: true,
+        passwordChanged: m.joined,
+      });
+    });
   };
 }
 
 /**
  * Finishes a renewal: the right code of a pending renewal plus an acceptable new
- * password migrate the account; its login becomes the registered email. The customer
+ * password migrate the customer number into the login of its registered email (created
+ * if there is none; when there is one, its password becomes the new one). The customer
  * signs in again afterwards (no session is created).
  */
 export const completeRenewal = (ports: CompletePorts) => completeWithCode(ports, 'renewal');
 
 /**
- * Finishes a recovery: sets a new password on a migrated account (ending all its
- * sessions), or migrates a legacy account whose recovery proved email ownership.
+ * Finishes a recovery: sets a new password on a login (ending all its sessions), or
+ * migrates a legacy customer number whose recovery proved ownership of its email.
  */
 export const completeRecovery = (ports: CompletePorts) => completeWithCode(ports, 'recovery');
 
@@ -211,8 +229,9 @@ export interface RecoveryRequested {
 }
 
 /**
- * Sends a recovery code for an email or legacy username. The answer has the same
- * shape whether or not the account exists, has a deliverable email, or is throttled.
+ * Sends a recovery code for an email (a login) or a legacy username (its login once
+ * renewed, otherwise the customer account itself). The answer has the same shape
+ * whether or not the account exists, has a deliverable email, or is throttled.
  */
 export const requestRecovery =
   (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
@@ -224,22 +243,22 @@ export const requestRecovery =
       Ok({ flowToken: ports.secrets.token() });
     const identifier = parseIdentifier(input.identifier);
     if (identifier.isErr()) return decoy();
-    for (let i = 0; i < SAVE_RETRIES; i++) {
-      const account: Account | null =
-        identifier.value.kind === 'email'
-          ? await ports.accounts.findByLoginEmail(identifier.value.email)
-          : await ports.accounts.findByLegacyUsername(identifier.value.username);
-      if (!account) return decoy();
-      let to: string;
-      if (account.status === 'migrated') to = account.loginEmail;
-      else {
-        const email = await deliverableEmail(ports.accounts, account);
-        if (email.isErr()) return decoy();
-        to = email.value;
+    const { accounts } = ports;
+    const sent = await retryOnConflict(async () => {
+      let target: CodeTarget | null = null;
+      if (identifier.value.kind === 'email') {
+        const login = await accounts.findLoginByEmail(identifier.value.email);
+        if (login) target = { holder: 'login', login };
+      } else {
+        const account = await accounts.findByLegacyUsername(identifier.value.username);
+        const login = account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : null;
+        const email = account && account.status !== 'migrated' ? deliverableEmail(account) : null;
+        if (login) target = { holder: 'login', login };
+        else if (account && account.status !== 'migrated' && email?.isOk())
+          target = { holder: 'account', account, to: email.value };
       }
-      const sent = await sendCode(ports, account, 'recovery', to, input.context);
-      if (sent.isOk()) return Ok({ flowToken: sent.value.flowToken });
-      if (sent.error.code !== 'conflict') return decoy();
-    }
-    return decoy();
+      if (!target) return Err({ code: 'not_found' });
+      return sendCode(ports, target, 'recovery', input.context);
+    });
+    return sent.isOk() ? Ok({ flowToken: sent.value.flowToken }) : decoy();
   };

@@ -3,8 +3,15 @@ import { deliverPendingEmails } from './deliver-pending-emails.js';
 import type { Ports } from './deps.js';
 import { importLegacyAccounts } from './import-legacy-accounts.js';
 import { logIn } from './log-in.js';
-import { logOut, validateSession } from './sessions.js';
-import { migrationStats, setRegisteredEmail } from './support.js';
+import { logOut, selectCustomerNumber, validateSession } from './sessions.js';
+import {
+  findAccount,
+  listOutbox,
+  migrationStats,
+  retryOutbox,
+  setRegisteredEmail,
+  unlockSignIn,
+} from './support.js';
 
 /** Every use case wired to one set of ports: what a transport (HTTP, CLI) is handed. */
 export function createUseCases(ports: Ports) {
@@ -15,12 +22,18 @@ export function createUseCases(ports: Ports) {
     requestRecovery: requestRecovery(ports),
     completeRecovery: completeRecovery(ports),
     validateSession: validateSession(ports),
+    selectCustomerNumber: selectCustomerNumber(ports),
     logOut: logOut(ports),
     setRegisteredEmail: setRegisteredEmail(ports),
+    findAccount: findAccount(ports),
+    unlockSignIn: unlockSignIn(ports),
     migrationStats: migrationStats(ports),
+    listOutbox: listOutbox(ports),
+    retryOutbox: retryOutbox(ports),
     deliverPendingEmails: deliverPendingEmails(ports),
     importLegacyAccounts: importLegacyAccounts(ports),
   };
 }
 
+/** The use cases as a transport sees them. */
 export type UseCases = ReturnType<typeof createUseCases>;

@@ -1,22 +1,24 @@
-import {
-  type Account,
-  auditEntry,
-  loginBlockedUntil,
-  type MigratedAccount,
-  recordFailedLogin,
-  recordSignIn,
-} from '../account.js';
+import { type Account, auditEntry, isLogin, type Login } from '../account.js';
 import type { RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
+import { recordSignIn } from '../recovery.js';
 import { Err, Ok, type Result } from '../result.js';
+import { loginBlockedUntil, recordFailedLogin } from '../throttle.js';
 import { maskEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
 import { startSession } from './sessions.js';
-import { deliverableEmail, sendCode } from './shared.js';
+import { deliverableEmail, holderWrite, RETRY, retryOnConflict, sendCode } from './shared.js';
 
 export type LogInOutcome =
-  /** Email + current password of a migrated account. */
-  | { kind: 'signed_in'; sessionToken: string; sessionExpiresAt: Date; accountId: string }
+  /** Email + current password of a login: a session on its first customer number. */
+  | {
+      kind: 'signed_in';
+      sessionToken: string;
+      sessionExpiresAt: Date;
+      loginId: string;
+      /** Every customer number the login opens; the session starts on the first. */
+      customerNumbers: string[];
+    }
   /** Legacy username + legacy password: a code went (or recently went) to the masked email. */
   | {
       kind: 'renewal_started';
@@ -26,7 +28,7 @@ export type LogInOutcome =
       resendAvailableAt: Date;
       expiresAt: Date;
     }
-  /** Legacy username + current password of a migrated account: sign in with the email now. */
+  /** Legacy username of a renewed customer number + its login's password: sign in with the email now. */
   | { kind: 'login_is_email'; maskedEmail: string };
 
 export interface LogInInput {
@@ -40,6 +42,9 @@ type LogInPorts = Pick<
   'accounts' | 'sessions' | 'hasher' | 'legacy' | 'clock' | 'secrets' | 'audit' | 'policies'
 >;
 
+/** Whose password a sign-in checks: a not-yet-renewed account's legacy one, or a login's. */
+type Holder = Exclude<Account, { status: 'migrated' }> | Login;
+
 /**
  * The one sign-in entry, for an email or a legacy username. Every credential failure
  * (unknown identifier, wrong password, wrong legacy password, malformed input) is the
@@ -51,13 +56,15 @@ export const logIn =
   async (input: LogInInput): Promise<Result<LogInOutcome, DomainError>> => {
     const { accounts, hasher, clock, audit: auditLog } = ports;
     const identifier = parseIdentifier(input.identifier);
-    const account = identifier.isErr()
-      ? null
-      : identifier.value.kind === 'email'
-        ? await accounts.findByLoginEmail(identifier.value.email)
-        : await accounts.findByLegacyUsername(identifier.value.username);
+    const id = identifier.isOk() ? identifier.value : null;
+    let holder: Holder | null = null;
+    if (id?.kind === 'email') holder = await accounts.findLoginByEmail(id.email);
+    else if (id) {
+      const account = await accounts.findByLegacyUsername(id.username);
+      holder = account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : account;
+    }
 
-    if (!account) {
+    if (!holder) {
       const paid = await hasher.verify(hasher.dummyHash, input.password);
       if (paid.isErr()) return Err(paid.error);
       await auditLog.append([
@@ -68,93 +75,104 @@ export const logIn =
       return Err({ code: 'invalid_credentials' });
     }
 
-    const blocked = loginBlockedUntil(account, clock.now(), ports.policies);
+    const blocked = loginBlockedUntil(holder, clock.now(), ports.policies);
     if (blocked) return Err({ code: 'throttled', retryAt: blocked === 'locked' ? null : blocked });
 
-    const verified =
-      account.status === 'migrated'
-        ? await hasher.verify(account.passwordHash, input.password)
-        : await ports.legacy.verify(account.legacyPasswordHash, input.password);
+    const verified = isLogin(holder)
+      ? await hasher.verify(holder.passwordHash, input.password)
+      : await ports.legacy.verify(holder.legacyPasswordHash, input.password);
     if (verified.isErr()) return Err(verified.error);
-    if (!verified.value) return failed(ports, account, input.context);
+    if (!verified.value) return failed(ports, holder, input.context);
 
-    if (account.status !== 'migrated') return startFromLegacy(ports, account, input.context);
-    if (identifier.isOk() && identifier.value.kind === 'username') {
-      await auditLog.append([auditEntry('login_hint_email', account, clock.now(), input.context)]);
-      return Ok({ kind: 'login_is_email', maskedEmail: maskEmail(account.loginEmail) });
+    if (!isLogin(holder)) return startFromLegacy(ports, holder, input.context);
+    const login = holder;
+    if (id?.kind === 'username') {
+      await auditLog.append([auditEntry('login_hint_email', login, clock.now(), input.context)]);
+      return Ok({ kind: 'login_is_email', maskedEmail: maskEmail(login.email) });
     }
-    return signIn(ports, account, input.password, input.context);
+    return signIn(ports, login, input.password, input.context);
   };
 
-/** Saves are retried on a concurrent write, so parallel guesses are all counted. */
-const SAVE_RETRIES = 25;
-
+/** A wrong password, counted; retried on a concurrent write, so parallel guesses all count. */
 async function failed(
   ports: LogInPorts,
-  account: Account,
+  holder: Holder,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
-  let current: Account | null = account;
-  for (let i = 0; i < SAVE_RETRIES && current; i++) {
+  let current: Account | Login | null = holder;
+  await retryOnConflict(async () => {
+    if (!current || (!isLogin(current) && current.status === 'migrated')) return Ok(undefined);
     const t = recordFailedLogin(current, ports.clock.now(), ctx);
-    const saved = await ports.accounts.save(t.account, {
-      expectedVersion: current.version,
-      effects: t.effects,
-    });
-    if (saved.isOk()) break;
-    current = await ports.accounts.findById(account.id);
-  }
+    const saved = await ports.accounts.save(holderWrite(current, t.account, t.effects));
+    if (saved.isOk()) return Ok(undefined);
+    current = isLogin(holder)
+      ? await ports.accounts.findLogin(holder.id)
+      : await ports.accounts.findById(holder.id);
+    return RETRY;
+  });
   return Err({ code: 'invalid_credentials' });
 }
 
 async function startFromLegacy(
   ports: LogInPorts,
-  account: Exclude<Account, MigratedAccount>,
+  account: Exclude<Holder, Login>,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
-  const email = await deliverableEmail(ports.accounts, account);
+  const email = deliverableEmail(account);
   if (email.isErr()) return Err(email.error);
-  const sent = await sendCode(ports, account, 'login', email.value, ctx);
+  let current: Account | null = account;
+  const sent = await retryOnConflict(async () => {
+    if (!current || current.status === 'migrated') return Err({ code: 'conflict' });
+    const outcome = await sendCode(
+      ports,
+      { holder: 'account', account: current, to: email.value },
+      'login',
+      ctx,
+    );
+    if (outcome === RETRY) current = await ports.accounts.findById(account.id);
+    return outcome;
+  });
   if (sent.isErr()) return Err(sent.error);
   return Ok({ kind: 'renewal_started', ...sent.value });
 }
 
 async function signIn(
   ports: LogInPorts,
-  account: MigratedAccount,
+  login: Login,
   password: string,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
   const { hasher, clock, accounts } = ports;
   let rehashed: string | null = null;
-  if (hasher.needsRehash(account.passwordHash)) {
+  if (hasher.needsRehash(login.passwordHash)) {
     const hashed = await hasher.hash(password);
     rehashed = hashed.isOk() ? hashed.value : null; // busy: keep the old hash this time
   }
-  let current: MigratedAccount = account;
-  for (let i = 0; i < SAVE_RETRIES; i++) {
+  let current: Login = login;
+  const recorded = await retryOnConflict(async () => {
     if (current.failedLogins === 0 && !rehashed) {
       // nothing to change: no write, so concurrent sign-ins never collide
       await ports.audit.append([auditEntry('login_succeeded', current, clock.now(), ctx)]);
-      break;
+      return Ok(undefined);
     }
     const t = recordSignIn(current, rehashed, clock.now(), ctx);
-    const saved = await accounts.save(t.account, {
-      expectedVersion: current.version,
-      effects: t.effects,
-    });
-    if (saved.isOk()) break;
-    const fresh = await accounts.findById(account.id);
-    if (fresh?.status !== 'migrated') return Err({ code: 'invalid_credentials' });
+    const saved = await accounts.save(holderWrite(current, t.account, t.effects));
+    if (saved.isOk()) return Ok(undefined);
+    const fresh = await accounts.findLogin(login.id);
     // the password changed meanwhile: this password's rehash must not overwrite it
-    if (fresh.passwordHash !== account.passwordHash) return Err({ code: 'invalid_credentials' });
+    if (!fresh || fresh.passwordHash !== login.passwordHash)
+      return Err({ code: 'invalid_credentials' });
     current = fresh;
-  }
-  const session = await startSession(ports, account.id);
+    return RETRY;
+  });
+  if (recorded.isErr()) return Err(recorded.error);
+  const customerNumbers = [...current.customerNumbers];
+  const session = await startSession(ports, login.id, customerNumbers[0] as string);
   return Ok({
     kind: 'signed_in',
     sessionToken: session.token,
     sessionExpiresAt: session.expiresAt,
-    accountId: account.id,
+    loginId: login.id,
+    customerNumbers,
   });
 }

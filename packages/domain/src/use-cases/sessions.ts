@@ -1,4 +1,4 @@
-import type { MigratedAccount } from '../account.js';
+import type { Login } from '../account.js';
 import type { DomainError } from '../errors.js';
 import type { Session } from '../ports.js';
 import { Err, Ok, type Result } from '../result.js';
@@ -6,17 +6,19 @@ import type { Ports } from './deps.js';
 
 type SessionPorts = Pick<Ports, 'sessions' | 'secrets' | 'clock' | 'policies'>;
 
-/** Creates a session; the token goes to the client, only its hash is stored. */
+/** Creates a session on one of a login's customer numbers; only the token's hash is stored. */
 export async function startSession(
   ports: SessionPorts,
-  accountId: string,
+  loginId: string,
+  customerNumber: string,
 ): Promise<{ token: string; expiresAt: Date }> {
   const now = ports.clock.now();
   const token = ports.secrets.token();
   const expiresAt = new Date(now.getTime() + ports.policies.sessionAbsoluteSeconds * 1000);
   await ports.sessions.create({
-    idHash: ports.secrets.hash(token),
-    accountId,
+    idHash: ports.secrets.mac(token),
+    loginId,
+    customerNumber,
     createdAt: now,
     lastSeenAt: now,
     expiresAt,
@@ -24,39 +26,76 @@ export async function startSession(
   return { token, expiresAt };
 }
 
+/** A live session: what other billing services need to serve the signed-in customer. */
 export interface ValidSession {
-  account: MigratedAccount;
+  login: Login;
+  /** Every customer number the login opens, sorted. */
+  customerNumbers: string[];
+  /** The one the customer is working on: always one of `customerNumbers`. */
+  customerNumber: string;
   session: Session;
 }
 
 /**
- * Resolves a session token to its migrated account, sliding the idle timeout. Expired
- * (idle or absolute) sessions are deleted and answer `session_invalid`.
+ * Resolves a session token to its login and customer numbers, sliding the idle timeout.
+ * Expired (idle or absolute) sessions, and sessions older than the login's last password
+ * change, are deleted and answer `session_invalid`.
  */
 export const validateSession =
   (ports: SessionPorts & Pick<Ports, 'accounts'>) =>
   async (input: { token: string }): Promise<Result<ValidSession, DomainError>> => {
     const { sessions, secrets, clock, policies: p } = ports;
-    if (!input.token) return Err({ code: 'session_invalid' });
-    const idHash = secrets.hash(input.token);
+    if (!input.token || input.token.length > 200) return Err({ code: 'session_invalid' });
+    const idHash = secrets.mac(input.token);
     const session = await sessions.get(idHash);
     if (!session) return Err({ code: 'session_invalid' });
     const now = clock.now();
     const idle = now.getTime() - session.lastSeenAt.getTime() >= p.sessionIdleSeconds * 1000;
-    const account =
-      now >= session.expiresAt || idle ? null : await ports.accounts.findById(session.accountId);
-    if (account?.status !== 'migrated' || account.passwordChangedAt > session.createdAt) {
+    const login =
+      now >= session.expiresAt || idle ? null : await ports.accounts.findLogin(session.loginId);
+    if (!login || login.passwordChangedAt > session.createdAt || login.customerNumbers.length === 0) {
       await sessions.delete(idHash);
       return Err({ code: 'session_invalid' });
     }
     await sessions.touch(idHash, now);
-    return Ok({ account, session: { ...session, lastSeenAt: now } });
+    const customerNumbers = [...login.customerNumbers];
+    const customerNumber = customerNumbers.includes(session.customerNumber)
+      ? session.customerNumber
+      : (customerNumbers[0] as string);
+    return Ok({
+      login,
+      customerNumbers,
+      customerNumber,
+      session: { ...session, customerNumber, lastSeenAt: now },
+    });
+  };
+
+/**
+ * Switches a live session to another customer number of its login. `not_found` when
+ * the login does not open that number (nothing changes).
+ */
+export const selectCustomerNumber =
+  (ports: SessionPorts & Pick<Ports, 'accounts'>) =>
+  async (input: {
+    token: string;
+    customerNumber: string;
+  }): Promise<Result<ValidSession, DomainError>> => {
+    const valid = await validateSession(ports)({ token: input.token });
+    if (valid.isErr()) return valid;
+    const wanted = input.customerNumber.trim();
+    if (!valid.value.customerNumbers.includes(wanted)) return Err({ code: 'not_found' });
+    await ports.sessions.selectCustomerNumber(valid.value.session.idHash, wanted);
+    return Ok({
+      ...valid.value,
+      customerNumber: wanted,
+      session: { ...valid.value.session, customerNumber: wanted },
+    });
   };
 
 /** Ends a session. Idempotent: an unknown token is fine. */
 export const logOut =
   (ports: Pick<Ports, 'sessions' | 'secrets'>) =>
   async (input: { token: string }): Promise<Result<void, DomainError>> => {
-    if (input.token) await ports.sessions.delete(ports.secrets.hash(input.token));
+    if (input.token) await ports.sessions.delete(ports.secrets.mac(input.token));
     return Ok(undefined);
   };

@@ -1,20 +1,39 @@
+import type { Account, LegacyAccount, Login, PendingRenewal } from '../account.js';
 import {
-  type Account,
   type IssuedCode,
-  type LegacyAccount,
+  isLive,
   nextSendAllowedAt,
   openChallenge,
-  type PendingRenewal,
   rebindChallenge,
-  startRecovery,
-  startRenewal,
-  type Transition,
-} from '../account.js';
+} from '../challenge.js';
 import type { RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
+import type { Changes } from '../ports.js';
+import { startRecovery } from '../recovery.js';
+import { reoriginRenewal, startRenewal } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
 import { type Email, maskEmail, parseEmail } from '../values.js';
 import type { Ports } from './deps.js';
+
+/** How many times a save lost to a concurrent one is retried before answering `conflict`. */
+const SAVE_RETRIES = 25;
+
+/** Returned by an attempt that lost a race: read again and decide again. */
+export const RETRY = Symbol('retry');
+
+/**
+ * Runs `attempt` until it does not lose a race. Each attempt reads the current state,
+ * decides, and saves; on a conflict it returns `RETRY`. After `SAVE_RETRIES`: `conflict`.
+ */
+export async function retryOnConflict<T>(
+  attempt: () => Promise<Result<T, DomainError> | typeof RETRY>,
+): Promise<Result<T, DomainError>> {
+  for (let i = 0; i < SAVE_RETRIES; i++) {
+    const outcome = await attempt();
+    if (outcome !== RETRY) return outcome;
+  }
+  return Err({ code: 'conflict' });
+}
 
 /** A fresh code; the flow token is new unless an existing flow keeps its own. */
 export function issueCode(
@@ -26,27 +45,22 @@ export function issueCode(
   const flowToken = keepFlowTokenHash ? null : secrets.token();
   return {
     code,
-    codeHash: secrets.hash(code),
+    codeHash: secrets.mac(code),
     flowToken,
-    flowTokenHash: keepFlowTokenHash ?? secrets.hash(flowToken as string),
+    flowTokenHash: keepFlowTokenHash ?? secrets.mac(flowToken as string),
   };
 }
 
-/**
- * The registered email of a not-yet-migrated account, if a code can be sent to it:
- * valid, and not already the login of another migrated account.
- */
-export async function deliverableEmail(
-  accounts: Ports['accounts'],
-  account: Account,
-): Promise<Result<Email, DomainError>> {
+/** The registered email of a not-yet-migrated account, if a code can be sent to it. */
+export function deliverableEmail(account: Account): Result<Email, DomainError> {
   const parsed = account.registeredEmail ? parseEmail(account.registeredEmail) : null;
-  if (!parsed || parsed.isErr()) return Err({ code: 'no_deliverable_email' });
-  const owner = await accounts.findByLoginEmail(parsed.value);
-  if (owner && owner.id !== account.id)
-    return Err({ code: 'email_taken', maskedEmail: maskEmail(parsed.value) });
-  return Ok(parsed.value);
+  return parsed?.isOk() ? Ok(parsed.value) : Err({ code: 'no_deliverable_email' });
 }
+
+/** What a code is sent for: a renewal of a customer account, or a login's recovery. */
+export type CodeTarget =
+  | { holder: 'account'; account: LegacyAccount | PendingRenewal; to: Email }
+  | { holder: 'login'; login: Login };
 
 export interface CodeSent {
   /** The token the new client holds; only its hash is stored. */
@@ -58,54 +72,60 @@ export interface CodeSent {
   expiresAt: Date;
 }
 
+/** The changes that save a new value of the target's holder. */
+export const holderWrite = (
+  before: Account | Login,
+  next: Account | Login,
+  effects: Changes['effects'],
+): Changes =>
+  'status' in next
+    ? { account: { next, expectedVersion: before.version }, effects }
+    : { login: { next, expectedVersion: before.version }, effects };
+
 /**
- * Sends a code for a renewal (legacy/pending) or recovery (migrated), or, when the
- * last code is fresh and the send limits say wait, hands the flow to this new client
- * without a new email. Retries on a concurrent save.
+ * Sends a code for a renewal (account) or recovery (login), or, when the last code is
+ * fresh and the send limits say wait, hands the flow to this new client without a new
+ * email. `RETRY` when a concurrent save got there first.
  */
 export async function sendCode(
   ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>,
-  account: Account,
+  target: CodeTarget,
   origin: 'login' | 'recovery',
-  to: string,
   ctx: RequestContext,
-): Promise<Result<CodeSent, DomainError>> {
+): Promise<Result<CodeSent, DomainError> | typeof RETRY> {
   const { accounts, secrets, clock, policies: p } = ports;
   const now = clock.now();
-  const waitUntil = nextSendAllowedAt(account, now, p);
-  const challenge = openChallenge(account);
-  const live = challenge && now < challenge.expiresAt && challenge.attempts < p.maxAttemptsPerCode;
+  const holder = target.holder === 'account' ? target.account : target.login;
+  const to = target.holder === 'account' ? target.to : target.login.email;
+  const waitUntil = nextSendAllowedAt(holder, now, p);
 
-  let transition: Transition;
+  let next: Account | Login;
+  let effects: Changes['effects'];
   let flowToken: string;
   let emailed = true;
-  if (waitUntil && live && account.status !== 'legacy') {
+  if (waitUntil && isLive(openChallenge(holder), now, p)) {
     flowToken = secrets.token();
-    const flowTokenHash = secrets.hash(flowToken);
-    transition = rebindChallenge(account, origin, flowTokenHash, now);
+    const pending: PendingRenewal | Login =
+      target.holder === 'login' ? target.login : reoriginRenewal(target.account as PendingRenewal, origin);
+    ({ account: next, effects } = rebindChallenge(pending, secrets.mac(flowToken), now));
     emailed = false;
   } else if (waitUntil) {
     return Err({ code: 'throttled', retryAt: waitUntil });
   } else {
     const issued = issueCode(secrets, p.codeDigits);
     flowToken = issued.flowToken as string;
-    transition =
-      account.status === 'migrated'
-        ? startRecovery(account, issued, now, ctx, p)
-        : startRenewal(account as LegacyAccount | PendingRenewal, to, origin, issued, now, ctx, p);
+    ({ account: next, effects } =
+      target.holder === 'login'
+        ? startRecovery(target.login, issued, now, ctx, p)
+        : startRenewal(target.account, to, origin, issued, now, ctx, p));
   }
-  const saved = await accounts.save(transition.account, {
-    expectedVersion: account.version,
-    effects: transition.effects,
-  });
-  if (saved.isErr()) return Err(saved.error);
-  const next = transition.account;
-  const current = openChallenge(next);
+  const saved = await accounts.save(holderWrite(holder, next, effects));
+  if (saved.isErr()) return RETRY;
   return Ok({
     flowToken,
     maskedEmail: maskEmail(to),
     emailed,
-    resendAvailableAt: nextSendAllowedAt(next, now, p) ?? now,
-    expiresAt: current?.expiresAt ?? now,
+    resendAvailableAt: nextSendAllowedAt(next as LegacyAccount | Login, now, p) ?? now,
+    expiresAt: openChallenge(next)?.expiresAt ?? now,
   });
 }

@@ -1,15 +1,19 @@
-import { type AccountStatus, type LegacyAccount, setEmail } from '../account.js';
+import type { Account, AccountStatus, LegacyAccount, Login } from '../account.js';
 import type { AuditAction } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import type { OutboxEntry } from '../ports.js';
+import { setEmail } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
-import { maskEmail, parseCustomerNumber, parseEmail } from '../values.js';
+import { unlock } from '../throttle.js';
+import { parseCustomerNumber, parseEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
+import { holderWrite, RETRY, retryOnConflict } from './shared.js';
 
 /**
- * Support's fix for an account whose email on record is missing, wrong or shared:
- * sets it (audited). A pending renewal is cancelled, since its code went elsewhere.
- * Migrated accounts keep their login email.
+ * Support's fix for an account whose email on record is missing or wrong: sets it
+ * (audited). A pending renewal is cancelled, since its code went elsewhere. Migrated
+ * accounts keep their login. An email that is already a login is fine: the renewal
+ * will join that login.
  */
 export const setRegisteredEmail =
   (ports: Pick<Ports, 'accounts' | 'clock'>) =>
@@ -25,18 +29,93 @@ export const setRegisteredEmail =
     const account = await ports.accounts.findByCustomerNumber(customerNumber.value);
     if (!account) return Err({ code: 'not_found' });
     if (account.status === 'migrated') return Err({ code: 'already_migrated' });
-    const owner = await ports.accounts.findByLoginEmail(email.value);
-    if (owner) return Err({ code: 'email_taken', maskedEmail: maskEmail(email.value) });
     const t = setEmail(account, email.value, ports.clock.now(), input.actor);
-    const saved = await ports.accounts.save(t.account, {
-      expectedVersion: account.version,
-      effects: t.effects,
-    });
+    const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
     return saved.isOk() ? Ok(t.account) : Err(saved.error);
   };
 
+/** What support finds for a key: a login with its customer accounts, or an account with its login. */
+export interface Lookup {
+  /** The login, when the key is a login's email or a renewed customer number's. */
+  login: Login | null;
+  /** The login's customer accounts, or the one account found (sorted by customer number). */
+  accounts: Account[];
+}
+
+/** The login or account a support key names: `null` when nothing matches. */
+async function lookUp(
+  accounts: Ports['accounts'],
+  key: string,
+): Promise<Lookup | null> {
+  const k = key.trim();
+  let account: Account | null = null;
+  let login: Login | null = null;
+  if (parseCustomerNumber(k).isOk()) account = await accounts.findByCustomerNumber(k);
+  else {
+    const id = parseIdentifier(k);
+    if (id.isErr()) return null;
+    if (id.value.kind === 'username') account = await accounts.findByLegacyUsername(k);
+    else login = await accounts.findLoginByEmail(id.value.email);
+  }
+  if (account?.status === 'migrated') login = await accounts.findLogin(account.loginId);
+  if (login) {
+    const members = await Promise.all(login.customerNumbers.map((n) => accounts.findByCustomerNumber(n)));
+    return { login, accounts: members.filter((a): a is Account => a !== null) };
+  }
+  return account ? { login: null, accounts: [account] } : null;
+}
+
+/**
+ * Support's look-up by customer number, legacy username or login email: the login
+ * with every customer number it opens, or the not-yet-renewed account.
+ */
+export const findAccount =
+  (ports: Pick<Ports, 'accounts'>) =>
+  async (input: { key: string }): Promise<Result<Lookup, DomainError>> => {
+    const found = await lookUp(ports.accounts, input.key);
+    return found ? Ok(found) : Err({ code: 'not_found' });
+  };
+
+/**
+ * Support clears the sign-in back-off (and the lock past the failure cap) of a login
+ * (by its email or one of its customer numbers) or of a not-yet-renewed account.
+ * Idempotent; audited.
+ */
+export const unlockSignIn =
+  (ports: Pick<Ports, 'accounts' | 'clock'>) =>
+  (input: { key: string; actor: string }): Promise<Result<Lookup, DomainError>> =>
+    retryOnConflict(async () => {
+      const found = await lookUp(ports.accounts, input.key);
+      if (!found) return Err({ code: 'not_found' });
+      const [first] = found.accounts;
+      const holder = found.login ?? (first && first.status !== 'migrated' ? first : null);
+      if (!holder) return Err({ code: 'not_found' });
+      if (holder.failedLogins === 0) return Ok(found);
+      const t = unlock(holder, ports.clock.now(), input.actor);
+      const saved = await ports.accounts.save(holderWrite(holder, t.account, t.effects));
+      if (saved.isErr()) return RETRY;
+      return Ok(
+        found.login
+          ? { ...found, login: t.account as Login }
+          : { login: null, accounts: [t.account as Account] },
+      );
+    });
+
+/** Support's view of the outbox, newest first. */
+export const listOutbox =
+  (ports: Pick<Ports, 'outbox'>) =>
+  (input: { status?: OutboxEntry['status']; limit: number }): Promise<OutboxEntry[]> =>
+    ports.outbox.list(input);
+
+/** Dead emails back to the queue, due now; returns how many (see `Outbox.retry`). */
+export const retryOutbox =
+  (ports: Pick<Ports, 'outbox' | 'clock'>) =>
+  (input: { id: string } | { allDead: true }): Promise<number> =>
+    ports.outbox.retry(input, ports.clock.now());
+
 export interface MigrationStats {
-  accounts: Record<AccountStatus, number> & { total: number; percentMigrated: number };
+  /** Customer accounts per status, their total, and the logins the migrated ones belong to. */
+  accounts: Record<AccountStatus | 'logins', number> & { total: number; percentMigrated: number };
   /** All time, and the last 24 hours. */
   activity: Record<'allTime' | 'last24h', ActivityCounts>;
   emails: Record<OutboxEntry['status'], number>;
