@@ -1,6 +1,6 @@
 import { ConfigError, DatabaseLockedError } from '@renueva/adapters';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { accountsSetEmail, accountsShow } from './commands/accounts.js';
+import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
 import { dbMigrate } from './commands/db.js';
 import { importFile } from './commands/import.js';
 import { outboxList, outboxRetry } from './commands/outbox.js';
@@ -64,12 +64,20 @@ export function buildProgram(ctx: CommandContext): Command {
   accounts
     .command('show')
     .description(
-      'show an account: status, masked email, timestamps, open code (never a hash, code or token)',
+      'show a login with its customer numbers, or an account with its login: status, masked email, timestamps, open code (never a hash, code or token)',
     )
     .argument('<key>', 'legacy username, login email or customer number')
     .addOption(json)
     .action((key: string, o: { json?: boolean }) =>
       accountsShow(ctx, key, { json: Boolean(o.json) }),
+    );
+  accounts
+    .command('unlock')
+    .description('clear the sign-in back-off (and lock) of a login or a not-yet-renewed account (audited)')
+    .argument('<key>', 'login email, customer number or legacy username')
+    .addOption(json)
+    .action((key: string, o: { json?: boolean }) =>
+      accountsUnlock(ctx, key, { json: Boolean(o.json) }),
     );
   accounts
     .command('set-email')

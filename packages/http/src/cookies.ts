@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppOptions } from './deps.js';
 
-export type CookieName = 'session' | 'flow' | 'flow_info';
+export type CookieName = 'session' | 'flow' | 'flow_info' | 'done';
 
 /**
  * What the renewal/recovery pages keep between requests (nothing secret: the email is
@@ -13,6 +13,23 @@ export interface FlowInfo {
   maskedEmail: string | null;
   identifier: string | null;
   resendAt: string | null;
+}
+
+/** What the sign-in page says after a renewal: the customer numbers the email opens now. */
+export interface DoneInfo {
+  customerNumbers: string[];
+  passwordChanged: boolean;
+}
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+function decode<T>(raw: string | undefined, valid: (v: T) => boolean): T | null {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as T;
+    return value && valid(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -35,24 +52,28 @@ export function cookieJar(options: AppOptions) {
         ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
       }),
     clear: (c: Context, n: CookieName) => deleteCookie(c, name(n), flags),
-    flowInfo(c: Context): FlowInfo | null {
-      const raw = getCookie(c, name('flow_info'));
-      if (!raw) return null;
-      try {
-        const info = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as FlowInfo;
-        return info.kind === 'renewal' || info.kind === 'recovery' ? info : null;
-      } catch {
-        return null;
-      }
-    },
+    flowInfo: (c: Context): FlowInfo | null =>
+      decode<FlowInfo>(
+        getCookie(c, name('flow_info')),
+        (i) => i.kind === 'renewal' || i.kind === 'recovery',
+      ),
     setFlow(c: Context, token: string, info: FlowInfo, maxAgeSeconds: number) {
       this.set(c, 'flow', token, maxAgeSeconds);
-      this.set(
-        c,
-        'flow_info',
-        Buffer.from(JSON.stringify(info)).toString('base64url'),
-        maxAgeSeconds,
+      this.set(c, 'flow_info', encode(info), maxAgeSeconds);
+    },
+    /** Read once: the sign-in page shows it and forgets it. */
+    takeDone(c: Context): DoneInfo | null {
+      const done = decode<DoneInfo>(
+        getCookie(c, name('done')),
+        (d) =>
+          Array.isArray(d.customerNumbers) &&
+          d.customerNumbers.every((n) => typeof n === 'string' && /^\d{1,20}$/.test(n)),
       );
+      if (done) this.clear(c, 'done');
+      return done;
+    },
+    setDone(c: Context, done: DoneInfo) {
+      this.set(c, 'done', encode(done), 300);
     },
     clearFlow(c: Context) {
       this.clear(c, 'flow');

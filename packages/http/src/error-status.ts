@@ -9,7 +9,6 @@ export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_credentials: 401,
   throttled: 429,
   no_deliverable_email: 422,
-  email_taken: 409,
   flow_invalid: 400,
   code_invalid: 400,
   code_expired: 410,

@@ -46,8 +46,6 @@ export function errorSpanish(error: DomainError, now: Date): string {
         : 'Por seguridad bloqueamos el inicio de sesión con contraseña de esta cuenta. Recupera tu contraseña o comunícate con soporte.';
     case 'no_deliverable_email':
       return 'Tu cuenta no tiene un correo electrónico válido registrado, así que no podemos enviarte el código. Comunícate con soporte para actualizarlo.';
-    case 'email_taken':
-      return `El correo registrado en tu cuenta${error.maskedEmail ? ` (${error.maskedEmail})` : ''} ya es el usuario de otra cuenta del portal. Comunícate con soporte para resolverlo.`;
     case 'flow_invalid':
       return 'Tu solicitud de código ya no es válida. Solicita un código nuevo.';
     case 'code_invalid':

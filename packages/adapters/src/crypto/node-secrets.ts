@@ -1,4 +1,11 @@
-import { createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomInt,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { Secrets } from '@renueva/domain';
 
 /** Separate keys for separate purposes, all derived from the one server secret. */
@@ -24,12 +31,16 @@ export class NodeSecrets implements Secrets {
     return randomBytes(32).toString('base64url');
   }
 
-  hash(value: string): string {
+  uuid(): string {
+    return randomUUID();
+  }
+
+  mac(value: string): string {
     return createHmac('sha256', this.#key).update(value, 'utf8').digest('hex');
   }
 
   matches(value: string, expectedHash: string): boolean {
-    const actual = Buffer.from(this.hash(value), 'hex');
+    const actual = Buffer.from(this.mac(value), 'hex');
     const expected = Buffer.from(expectedHash, 'hex');
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }

@@ -57,6 +57,16 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       heading: 'Tu cuenta fue renovada',
       paragraphs: (d, o) => [
         `Tu cuenta del ${o.portalName} quedó renovada. Tu nuevo usuario es tu correo electrónico: ${d.loginEmail ?? ''}.`,
+        ...(d.customerNumbers.length > 1
+          ? [
+              `Con este correo ahora entras a ${d.customerNumbers.length} números de cliente: ${listEs(d.customerNumbers)}.`,
+            ]
+          : []),
+        ...(d.passwordChanged
+          ? [
+              'Este correo ya era tu usuario en el portal: su contraseña cambió a la que acabas de registrar, para todos tus números de cliente, y cerramos las sesiones que tenías abiertas.',
+            ]
+          : []),
         `Accede de nuevo al portal (${o.publicUrl}) con tu correo electrónico y tu nueva contraseña. Tu usuario anterior ya no sirve para iniciar sesión.`,
       ],
     },
@@ -92,6 +102,16 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       heading: 'Your account was renewed',
       paragraphs: (d, o) => [
         `Your ${o.portalName} account is renewed. Your new user is your email address: ${d.loginEmail ?? ''}.`,
+        ...(d.customerNumbers.length > 1
+          ? [
+              `This email now opens ${d.customerNumbers.length} customer numbers: ${d.customerNumbers.join(', ')}.`,
+            ]
+          : []),
+        ...(d.passwordChanged
+          ? [
+              'This email already was your user on the portal: its password changed to the one you just chose, for all your customer numbers, and we signed out your open sessions.',
+            ]
+          : []),
         `Sign in again (${o.publicUrl}) with your email address and your new password. Your old username no longer signs you in.`,
       ],
     },
@@ -114,7 +134,14 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
   },
 };
 
-const CUSTOMER: Record<Locale, string> = { 'es-MX': 'Número de cliente', en: 'Customer number' };
+const CUSTOMER: Record<Locale, [one: string, many: string]> = {
+  'es-MX': ['Número de cliente', 'Números de cliente'],
+  en: ['Customer number', 'Customer numbers'],
+};
+
+/** "1, 2 y 3": a Spanish list. */
+const listEs = (items: readonly string[]): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items.at(-1)}`;
 
 /** Escapes text for HTML: every interpolated value goes through it. */
 export const escapeHtml = (s: string): string =>
@@ -131,7 +158,8 @@ export function renderEmail(message: EmailMessage, options: RenderOptions): Rend
   const data: Data = { ...message.data, code: message.secret?.code };
   const [first = '', ...rest] = wording.paragraphs(data, options, when);
   const hasCode = message.template === 'renewal_code' || message.template === 'recovery_code';
-  const customer = `${CUSTOMER[locale]}: ${data.customerNumber}`;
+  const numbers = data.customerNumbers;
+  const customer = `${CUSTOMER[locale][numbers.length > 1 ? 1 : 0]}: ${numbers.join(', ')}`;
   const notYou = NOT_YOU[locale](data, when);
   // the code goes right after the paragraph that introduces it
   const body = hasCode ? [first, rest[0] ?? ''] : [first, ...rest];

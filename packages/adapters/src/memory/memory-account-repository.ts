@@ -3,12 +3,13 @@ import {
   type Account,
   type AccountRepository,
   type AccountStatus,
-  type Effect,
+  type Changes,
   Err,
+  type Flow,
   type ImportOutcome,
   type LegacyAccount,
   type LegacyImportRow,
-  type MigratedAccount,
+  type Login,
   Ok,
   openChallenge,
   type RejectedRow,
@@ -20,11 +21,13 @@ import type { MemoryOutbox } from './memory-outbox.js';
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 /**
- * Accounts in a Map, values cloned in and out so callers can never mutate the store.
- * A save is atomic by construction (no await between the check and the writes).
+ * Accounts and logins in Maps, values cloned in and out so callers can never mutate
+ * the store. A save is atomic by construction (no await between the checks and the
+ * writes). A login's customer numbers are derived from the accounts, as in SQL.
  */
 export class MemoryAccountRepository implements AccountRepository {
   readonly #accounts = new Map<string, Account>();
+  readonly #logins = new Map<string, Omit<Login, 'customerNumbers'>>();
   readonly #outbox: MemoryOutbox;
   readonly #audit: MemoryAuditLog;
 
@@ -39,6 +42,18 @@ export class MemoryAccountRepository implements AccountRepository {
     return null;
   }
 
+  #login(predicate: (l: Omit<Login, 'customerNumbers'>) => boolean): Login | null {
+    for (const login of this.#logins.values()) {
+      if (!predicate(login)) continue;
+      const customerNumbers = [...this.#accounts.values()]
+        .filter((a) => a.status === 'migrated' && a.loginId === login.id)
+        .map((a) => a.customerNumber)
+        .sort();
+      return { ...structuredClone(login), customerNumbers };
+    }
+    return null;
+  }
+
   async findById(id: string): Promise<Account | null> {
     return this.#find((a) => a.id === id);
   }
@@ -47,43 +62,60 @@ export class MemoryAccountRepository implements AccountRepository {
     return this.#find((a) => lower(a.legacyUsername) === lower(username));
   }
 
-  async findByLoginEmail(email: string): Promise<MigratedAccount | null> {
-    return this.#find(
-      (a) => a.status === 'migrated' && lower(a.loginEmail) === lower(email),
-    ) as MigratedAccount | null;
-  }
-
   async findByCustomerNumber(customerNumber: string): Promise<Account | null> {
     return this.#find((a) => a.customerNumber === customerNumber.trim());
   }
 
-  async findByFlowTokenHash(flowTokenHash: string): Promise<Account | null> {
-    return this.#find((a) => openChallenge(a)?.flowTokenHash === flowTokenHash);
+  async findByRegisteredEmail(email: string): Promise<Account[]> {
+    return [...this.#accounts.values()]
+      .filter((a) => lower(a.registeredEmail) === lower(email))
+      .map((a) => structuredClone(a))
+      .sort((a, b) => a.customerNumber.localeCompare(b.customerNumber));
   }
 
-  async save(
-    next: Account,
-    options: { expectedVersion: number; effects: Effect[] },
-  ): Promise<SaveResult> {
-    const current = this.#accounts.get(next.id);
-    if (!current || current.version !== options.expectedVersion) return Err({ code: 'conflict' });
-    if (next.status === 'migrated') {
-      const owner = this.#find(
-        (a) =>
-          a.id !== next.id &&
-          a.status === 'migrated' &&
-          lower(a.loginEmail) === lower(next.loginEmail),
-      );
-      if (owner) return Err({ code: 'email_taken' });
+  async findLogin(id: string): Promise<Login | null> {
+    return this.#login((l) => l.id === id);
+  }
+
+  async findLoginByEmail(email: string): Promise<Login | null> {
+    return this.#login((l) => lower(l.email) === lower(email));
+  }
+
+  async findByFlowTokenHash(flowTokenHash: string): Promise<Flow | null> {
+    const account = this.#find((a) => openChallenge(a)?.flowTokenHash === flowTokenHash);
+    if (account?.status === 'pending_renewal') return { holder: 'account', account };
+    const login = this.#login((l) => l.recovery?.flowTokenHash === flowTokenHash);
+    return login ? { holder: 'login', login } : null;
+  }
+
+  async save(changes: Changes): Promise<SaveResult> {
+    const { account, login } = changes;
+    if (account && this.#accounts.get(account.next.id)?.version !== account.expectedVersion)
+      return Err({ code: 'conflict' });
+    if (login) {
+      const stored = this.#logins.get(login.next.id);
+      if (login.expectedVersion === null) {
+        if (stored || this.#login((l) => lower(l.email) === lower(login.next.email)))
+          return Err({ code: 'conflict' });
+      } else if (stored?.version !== login.expectedVersion) return Err({ code: 'conflict' });
     }
-    this.#accounts.set(next.id, structuredClone(next));
-    this.#outbox.enqueue(options.effects.flatMap((e) => (e.type === 'email' ? [e.email] : [])));
-    await this.#audit.append(options.effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : [])));
+    if (account?.next.status === 'migrated') {
+      const loginId = account.next.loginId;
+      if (login?.next.id !== loginId && !this.#logins.has(loginId))
+        throw new Error(`account ${account.next.id} refers to a missing login ${loginId}`);
+    }
+    if (login) {
+      const { customerNumbers: _derived, ...stored } = login.next;
+      this.#logins.set(stored.id, structuredClone(stored));
+    }
+    if (account) this.#accounts.set(account.next.id, structuredClone(account.next));
+    this.#outbox.enqueue(changes.effects.flatMap((e) => (e.type === 'email' ? [e.email] : [])));
+    await this.#audit.append(changes.effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : [])));
     return Ok(undefined);
   }
 
-  async countByStatus(): Promise<Record<AccountStatus, number>> {
-    const counts = { legacy: 0, pending_renewal: 0, migrated: 0 };
+  async countByStatus(): Promise<Record<AccountStatus | 'logins', number>> {
+    const counts = { legacy: 0, pending_renewal: 0, migrated: 0, logins: this.#logins.size };
     for (const a of this.#accounts.values()) counts[a.status]++;
     return counts;
   }
@@ -183,10 +215,8 @@ export class MemoryAccountRepository implements AccountRepository {
       set.add(customer);
       emailOwners.set(lower(email), set);
     };
-    for (const a of this.#accounts.values()) {
-      note(a.registeredEmail, a.customerNumber);
-      if (a.status === 'migrated') note(a.loginEmail, a.customerNumber);
-    }
+    for (const a of this.#accounts.values()) note(a.registeredEmail, a.customerNumber);
+    for (const l of this.#logins.values()) note(l.email, `login:${l.id}`);
     for (const row of accepted) note(row.email, row.customerNumber);
     for (const row of accepted) {
       if (!row.email) outcome.emailMissing++;

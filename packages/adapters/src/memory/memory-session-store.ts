@@ -17,12 +17,17 @@ export class MemorySessionStore implements SessionStore {
     if (session) session.lastSeenAt = new Date(lastSeenAt);
   }
 
+  async selectCustomerNumber(idHash: string, customerNumber: string): Promise<void> {
+    const session = this.#sessions.get(idHash);
+    if (session) session.customerNumber = customerNumber;
+  }
+
   async delete(idHash: string): Promise<void> {
     this.#sessions.delete(idHash);
   }
 
-  async deleteAllForAccount(accountId: string): Promise<void> {
+  async deleteAllForLogin(loginId: string): Promise<void> {
     for (const [key, session] of this.#sessions)
-      if (session.accountId === accountId) this.#sessions.delete(key);
+      if (session.loginId === loginId) this.#sessions.delete(key);
   }
 }

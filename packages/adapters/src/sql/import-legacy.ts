@@ -79,8 +79,8 @@ export async function importLegacyRows(
         [options.now],
       );
 
-      // shared: the same email (any case) on more than one customer, among the accepted
-      // rows and the store (which now holds them too): one grouped pass, no per-row scans
+      // shared: the same email (any case) on more than one customer number (or a login), among
+      // the accepted rows and the store: those will share one login. One grouped pass.
       const [counts] = await tx.query<Record<string, string | number>>(`
         WITH accepted AS (
           SELECT * FROM import_result WHERE verdict IN ('inserted', 'updated', 'unchanged')
@@ -90,7 +90,7 @@ export async function importLegacyRows(
           UNION
           SELECT lower(registered_email), customer_number FROM accounts WHERE registered_email IS NOT NULL
           UNION
-          SELECT lower(login_email), customer_number FROM accounts WHERE login_email IS NOT NULL
+          SELECT lower(email), 'login:' || id FROM logins
         ),
         shared AS (SELECT e FROM owners GROUP BY e HAVING count(*) > 1)
         SELECT

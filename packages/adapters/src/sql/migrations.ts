@@ -95,4 +95,78 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    // One login for several customer numbers (ADR 0007): the email, password, recovery
+    // challenge and sign-in counters move from each migrated account to a login; every
+    // migrated account becomes a login of its own (same id, so sessions keep pointing at
+    // it) with one customer number, the same password and nothing lost.
+    name: '003-logins',
+    statements: [
+      `CREATE TABLE logins (
+        id uuid PRIMARY KEY,
+        email text NOT NULL,
+        password_hash text NOT NULL,
+        password_changed_at timestamptz NOT NULL,
+        code_hash text,
+        flow_token_hash text,
+        code_issued_at timestamptz,
+        code_expires_at timestamptz,
+        code_attempts integer,
+        code_sends integer,
+        code_last_sent_at timestamptz,
+        failed_logins integer NOT NULL DEFAULT 0,
+        last_failed_login_at timestamptz,
+        wrong_codes integer NOT NULL DEFAULT 0,
+        wrong_codes_since timestamptz,
+        recent_sends timestamptz[] NOT NULL DEFAULT '{}',
+        version bigint NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CONSTRAINT login_challenge_shape CHECK ((code_hash IS NULL) = (flow_token_hash IS NULL))
+      )`,
+      'CREATE UNIQUE INDEX logins_email ON logins (lower(email))',
+      'CREATE INDEX logins_flow_token ON logins (flow_token_hash) WHERE flow_token_hash IS NOT NULL',
+      `INSERT INTO logins (id, email, password_hash, password_changed_at, code_hash, flow_token_hash,
+         code_issued_at, code_expires_at, code_attempts, code_sends, code_last_sent_at,
+         failed_logins, last_failed_login_at, wrong_codes, wrong_codes_since, recent_sends,
+         version, created_at, updated_at)
+       SELECT id, lower(login_email), password_hash, password_changed_at, code_hash, flow_token_hash,
+         code_issued_at, code_expires_at, code_attempts, code_sends, code_last_sent_at,
+         failed_logins, last_failed_login_at, wrong_codes, wrong_codes_since, recent_sends,
+         1, migrated_at, updated_at
+       FROM accounts WHERE status = 'migrated'`,
+      'ALTER TABLE accounts ADD COLUMN login_id uuid REFERENCES logins (id)',
+      'ALTER TABLE accounts DROP CONSTRAINT migrated_shape',
+      `UPDATE accounts SET login_id = id, code_hash = NULL, flow_token_hash = NULL,
+         code_issued_at = NULL, code_expires_at = NULL, code_attempts = NULL, code_sends = NULL,
+         code_last_sent_at = NULL, failed_logins = 0, last_failed_login_at = NULL,
+         wrong_codes = 0, wrong_codes_since = NULL, recent_sends = '{}'
+       WHERE status = 'migrated'`,
+      'DROP INDEX accounts_login_email',
+      'ALTER TABLE accounts DROP COLUMN login_email',
+      'ALTER TABLE accounts DROP COLUMN password_hash',
+      'ALTER TABLE accounts DROP COLUMN password_changed_at',
+      `ALTER TABLE accounts ADD CONSTRAINT migrated_shape CHECK (
+        (status = 'migrated') = (login_id IS NOT NULL)
+        AND (status <> 'migrated' OR (legacy_password_hash IS NULL AND code_hash IS NULL)))`,
+      'CREATE INDEX accounts_login ON accounts (login_id) WHERE login_id IS NOT NULL',
+      // sessions belong to a login and work on one of its customer numbers
+      'ALTER TABLE sessions ADD COLUMN login_id uuid',
+      'ALTER TABLE sessions ADD COLUMN customer_number text',
+      `UPDATE sessions s SET login_id = a.login_id, customer_number = a.customer_number
+       FROM accounts a WHERE a.id = s.account_id`,
+      'DELETE FROM sessions WHERE login_id IS NULL',
+      'ALTER TABLE sessions DROP COLUMN account_id',
+      'ALTER TABLE sessions ALTER COLUMN login_id SET NOT NULL',
+      'ALTER TABLE sessions ALTER COLUMN customer_number SET NOT NULL',
+      'ALTER TABLE sessions ADD FOREIGN KEY (login_id) REFERENCES logins (id) ON DELETE CASCADE',
+      'CREATE INDEX sessions_login ON sessions (login_id)',
+      // audit entries about a login; emails about several customer numbers
+      'ALTER TABLE audit_log ADD COLUMN login_id uuid',
+      "UPDATE audit_log l SET login_id = l.account_id FROM logins WHERE logins.id = l.account_id",
+      `UPDATE outbox SET data = (data - 'customerNumber')
+         || jsonb_build_object('customerNumbers', jsonb_build_array(data->'customerNumber'))
+       WHERE data ? 'customerNumber'`,
+    ],
+  },
 ];

@@ -5,8 +5,8 @@ import type { Database, Queryable } from './database.js';
 export async function appendAudit(tx: Queryable, entries: AuditEntry[]): Promise<void> {
   for (const e of entries) {
     await tx.query(
-      'INSERT INTO audit_log (action, account_id, at, ip, detail) VALUES ($1, $2, $3, $4, $5)',
-      [e.action, e.accountId, e.at, e.ip, JSON.stringify(e.detail)],
+      'INSERT INTO audit_log (action, account_id, login_id, at, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+      [e.action, e.accountId, e.loginId, e.at, e.ip, JSON.stringify(e.detail)],
     );
   }
 }

@@ -7,8 +7,9 @@ export class PostgresSessionStore implements SessionStore {
 
   async create(s: Session): Promise<void> {
     await this.db.query(
-      'INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-      [s.idHash, s.accountId, s.createdAt, s.lastSeenAt, s.expiresAt],
+      `INSERT INTO sessions (id_hash, login_id, customer_number, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [s.idHash, s.loginId, s.customerNumber, s.createdAt, s.lastSeenAt, s.expiresAt],
     );
   }
 
@@ -24,11 +25,18 @@ export class PostgresSessionStore implements SessionStore {
     ]);
   }
 
+  async selectCustomerNumber(idHash: string, customerNumber: string): Promise<void> {
+    await this.db.query('UPDATE sessions SET customer_number = $2 WHERE id_hash = $1', [
+      idHash,
+      customerNumber,
+    ]);
+  }
+
   async delete(idHash: string): Promise<void> {
     await this.db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
   }
 
-  async deleteAllForAccount(accountId: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE account_id = $1', [accountId]);
+  async deleteAllForLogin(loginId: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE login_id = $1', [loginId]);
   }
 }

@@ -36,12 +36,17 @@ export class DeterministicSecrets implements Secrets {
     return Buffer.from(words.join(''), 'hex').toString('base64url');
   }
 
-  hash(value: string): string {
+  uuid(): string {
+    const hex = Array.from({ length: 4 }, () => this.#next().toString(16).padStart(8, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  mac(value: string): string {
     return createHmac('sha256', 'test-secret').update(value).digest('hex');
   }
 
   matches(value: string, expectedHash: string): boolean {
-    const actual = Buffer.from(this.hash(value));
+    const actual = Buffer.from(this.mac(value));
     const expected = Buffer.from(expectedHash);
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }

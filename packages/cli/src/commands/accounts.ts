@@ -1,78 +1,149 @@
 import { userInfo } from 'node:os';
-import { type Account, maskEmail, openChallenge } from '@renueva/domain';
+import {
+  type Account,
+  type Challenge,
+  type Login,
+  type Lookup,
+  maskEmail,
+  openChallenge,
+  type Throttle,
+} from '@renueva/domain';
 import { errorSpanish } from '@renueva/http';
 import { type CommandContext, withRenueva } from '../context.js';
 import { CliError, iso, print, table } from '../output.js';
 
-/** What support may see of an account: never a hash, a code or a token. */
+const describeChallenge = (kind: 'renewal' | 'recovery', c: Challenge | null) =>
+  c
+    ? {
+        kind,
+        issuedAt: iso(c.issuedAt),
+        expiresAt: iso(c.expiresAt),
+        attempts: c.attempts,
+        sends: c.sends,
+        lastSentAt: iso(c.lastSentAt),
+      }
+    : null;
+
+const describeThrottle = (t: Throttle) => ({
+  failedLogins: t.failedLogins,
+  lastFailedLoginAt: iso(t.lastFailedLoginAt),
+  wrongCodes: t.wrongCodes,
+  wrongCodesSince: iso(t.wrongCodesSince),
+});
+
+/** What support may see of a customer account: never a hash, a code or a token. */
 export function describeAccount(a: Account) {
-  const challenge = openChallenge(a);
   return {
     customerNumber: a.customerNumber,
     username: a.legacyUsername,
     status: a.status,
     origin: a.status === 'pending_renewal' ? a.origin : null,
     registeredEmail: a.registeredEmail ? maskEmail(a.registeredEmail) : null,
-    loginEmail: a.status === 'migrated' ? maskEmail(a.loginEmail) : null,
     createdAt: iso(a.createdAt),
     updatedAt: iso(a.updatedAt),
     migratedAt: a.status === 'migrated' ? iso(a.migratedAt) : null,
-    passwordChangedAt: a.status === 'migrated' ? iso(a.passwordChangedAt) : null,
-    failedLogins: a.failedLogins,
-    lastFailedLoginAt: iso(a.lastFailedLoginAt),
-    wrongCodes: a.wrongCodes,
-    wrongCodesSince: iso(a.wrongCodesSince),
-    challenge: challenge
-      ? {
-          kind: a.status === 'migrated' ? 'recovery' : 'renewal',
-          issuedAt: iso(challenge.issuedAt),
-          expiresAt: iso(challenge.expiresAt),
-          attempts: challenge.attempts,
-          sends: challenge.sends,
-          lastSentAt: iso(challenge.lastSentAt),
-        }
-      : null,
+    /** Sign-in and code counters: a renewed account's are its login's. */
+    counters: a.status === 'migrated' ? null : describeThrottle(a),
+    challenge: describeChallenge('renewal', openChallenge(a)),
   };
 }
 
-/** `renueva accounts show <username|email|customer-number>`. */
+/** What support may see of a login. */
+export function describeLogin(l: Login) {
+  return {
+    email: maskEmail(l.email),
+    customerNumbers: [...l.customerNumbers],
+    createdAt: iso(l.createdAt),
+    passwordChangedAt: iso(l.passwordChangedAt),
+    counters: describeThrottle(l),
+    challenge: describeChallenge('recovery', l.recovery),
+  };
+}
+
+const describe = (found: Lookup) => ({
+  login: found.login ? describeLogin(found.login) : null,
+  accounts: found.accounts.map(describeAccount),
+});
+
+type Described = ReturnType<typeof describe>;
+
+const counters = (d: ReturnType<typeof describeThrottle>): [string, string][] => [
+  [
+    'Failed sign-ins',
+    `${d.failedLogins}${d.lastFailedLoginAt ? ` (last ${d.lastFailedLoginAt})` : ''}`,
+  ],
+  ['Wrong codes', `${d.wrongCodes}${d.wrongCodesSince ? ` (since ${d.wrongCodesSince})` : ''}`],
+];
+
+const openCode = (c: ReturnType<typeof describeChallenge>): [string, string] => [
+  'Open code',
+  c
+    ? `${c.kind}: issued ${c.issuedAt}, expires ${c.expiresAt}, ${c.attempts} wrong attempts, ${c.sends} sent`
+    : 'none',
+];
+
+/** The human rendering: the login (if any), then each customer account. */
+function render(d: Described): string {
+  const parts: string[] = [];
+  if (d.login)
+    parts.push(
+      table([
+        ['Login', d.login.email],
+        ['Customer numbers', d.login.customerNumbers.join(', ')],
+        ['Created', d.login.createdAt],
+        ['Password changed', d.login.passwordChangedAt],
+        ...counters(d.login.counters),
+        openCode(d.login.challenge),
+      ]),
+    );
+  for (const a of d.accounts)
+    parts.push(
+      table([
+        ['Customer number', a.customerNumber],
+        ['Legacy username', a.username],
+        ['Status', a.origin ? `${a.status} (started by ${a.origin})` : a.status],
+        ['Registered email', a.registeredEmail ?? 'none on record'],
+        ['Created', a.createdAt],
+        ['Updated', a.updatedAt],
+        ['Migrated', a.migratedAt],
+        ...(a.counters ? counters(a.counters) : []),
+        ...(a.status === 'migrated' ? [] : [openCode(a.challenge)]),
+      ]),
+    );
+  return parts.join('\n\n');
+}
+
+/** `renueva accounts show <username|email|customer-number>`: a login with its customer numbers, or an account with its login. */
 export async function accountsShow(
   ctx: CommandContext,
   key: string,
   options: { json: boolean },
 ): Promise<void> {
-  const found = await withRenueva(ctx, async ({ accounts }) => {
-    const k = key.trim();
-    if (/^\d+$/.test(k)) return accounts.findByCustomerNumber(k);
-    if (k.includes('@')) return accounts.findByLoginEmail(k);
-    return accounts.findByLegacyUsername(k);
-  });
-  if (!found)
+  const found = await withRenueva(ctx, (r) => r.useCases.findAccount({ key }));
+  if (found.isErr())
     throw new CliError(`no account with username, login email or customer number "${key}"`);
-  const d = describeAccount(found);
+  const d = describe(found.value);
+  print(ctx.io, options.json, d, () => render(d));
+}
+
+const actorOf = (ctx: CommandContext) => `cli:${ctx.env.USER ?? userInfo().username}`;
+
+/** `renueva accounts unlock <email|customer-number|username>`: clears the sign-in back-off (audited). */
+export async function accountsUnlock(
+  ctx: CommandContext,
+  key: string,
+  options: { json: boolean },
+): Promise<void> {
+  const result = await withRenueva(ctx, (r) =>
+    r.useCases.unlockSignIn({ key, actor: actorOf(ctx) }),
+  );
+  if (result.isErr())
+    throw new CliError(`no account with username, login email or customer number "${key}"`);
+  const d = describe(result.value);
   print(ctx.io, options.json, d, () =>
-    table([
-      ['Customer number', d.customerNumber],
-      ['Legacy username', d.username],
-      ['Status', d.origin ? `${d.status} (started by ${d.origin})` : d.status],
-      ['Registered email', d.registeredEmail ?? 'none on record'],
-      ['Login email', d.loginEmail],
-      ['Created', d.createdAt],
-      ['Updated', d.updatedAt],
-      ['Migrated', d.migratedAt],
-      ['Password changed', d.passwordChangedAt],
-      [
-        'Failed sign-ins',
-        `${d.failedLogins}${d.lastFailedLoginAt ? ` (last ${d.lastFailedLoginAt})` : ''}`,
-      ],
-      ['Wrong codes', `${d.wrongCodes}${d.wrongCodesSince ? ` (since ${d.wrongCodesSince})` : ''}`],
-      [
-        'Open code',
-        d.challenge
-          ? `${d.challenge.kind}: issued ${d.challenge.issuedAt}, expires ${d.challenge.expiresAt}, ${d.challenge.attempts} wrong attempts, ${d.challenge.sends} sent`
-          : 'none',
-      ],
-    ]),
+    d.login
+      ? `Login ${d.login.email} (customer numbers ${d.login.customerNumbers.join(', ')}): sign-in back-off cleared.`
+      : `Customer ${d.accounts[0]?.customerNumber} (${d.accounts[0]?.username}): sign-in back-off cleared.`,
   );
 }
 
@@ -83,16 +154,14 @@ export async function accountsSetEmail(
   email: string,
   options: { json: boolean },
 ): Promise<void> {
-  const actor = `cli:${ctx.env.USER ?? userInfo().username}`;
   const result = await withRenueva(ctx, (r) =>
-    r.useCases.setRegisteredEmail({ customerNumber, email, actor }),
+    r.useCases.setRegisteredEmail({ customerNumber, email, actor: actorOf(ctx) }),
   );
   if (result.isErr()) {
     const e = result.error;
     const reasons: Partial<Record<typeof e.code, string>> = {
       not_found: `no account with customer number ${customerNumber}`,
       already_migrated: `customer ${customerNumber} is already renewed: the login email is not changed here`,
-      email_taken: `${email} is already the login of another renewed account`,
       invalid_input: e.code === 'invalid_input' ? `${e.field}: ${e.message}` : '',
     };
     throw new CliError(

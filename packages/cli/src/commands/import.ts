@@ -163,10 +163,8 @@ export async function importFile(
           'rejected',
           `${summary.rejected}${options.report ? ` (reasons in ${options.report})` : ''}`,
         ],
-        [
-          'email missing / invalid / shared',
-          `${summary.emailMissing} / ${summary.emailInvalid} / ${summary.emailShared}`,
-        ],
+        ['email missing / invalid', `${summary.emailMissing} / ${summary.emailInvalid}`],
+        ['email shared by several customer numbers (will share one login)', summary.emailShared],
         ['time', `${summary.seconds} s (${summary.rowsPerSecond} rows/s)`],
         ['peak memory', `${Math.round(summary.maxRssBytes / 1048576)} MiB`],
       ]),

@@ -7,7 +7,10 @@ export async function outboxList(
   options: { dead: boolean; limit: number; json: boolean },
 ): Promise<void> {
   const entries = await withRenueva(ctx, (r) =>
-    r.outbox.list({ ...(options.dead ? { status: 'dead' as const } : {}), limit: options.limit }),
+    r.useCases.listOutbox({
+      ...(options.dead ? { status: 'dead' as const } : {}),
+      limit: options.limit,
+    }),
   );
   print(ctx.io, options.json, entries, () =>
     entries.length === 0
@@ -34,7 +37,7 @@ export async function outboxRetry(
     throw new CliError('give either an email id or --all-dead, not both', 2);
   if (id && !/^\d+$/.test(id)) throw new CliError(`"${id}" is not an outbox id (a number)`, 2);
   const revived = await withRenueva(ctx, (r) =>
-    r.outbox.retry(id ? { id } : { allDead: true }, new Date()),
+    r.useCases.retryOutbox(id ? { id } : { allDead: true }),
   );
   if (id && revived === 0)
     throw new CliError(

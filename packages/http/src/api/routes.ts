@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { DomainError } from '@renueva/domain';
+import type { DomainError, ValidSession } from '@renueva/domain';
 import type { Context } from 'hono';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { ERROR_STATUS } from '../error-status.js';
@@ -22,7 +22,6 @@ const ErrorBody = z
       message: z.string().openapi({ example: 'Usuario o contraseña incorrectos.' }),
       attemptsLeft: z.number().int().optional(),
       retryAt: z.string().datetime().nullable().optional(),
-      maskedEmail: z.string().optional(),
       reasons: z.array(z.object({ kind: z.string(), message: z.string() })).optional(),
     }),
   })
@@ -35,6 +34,9 @@ const SignInResult = z
       outcome: z.literal('signed_in'),
       sessionToken: z.string(),
       sessionExpiresAt: z.string().datetime(),
+      customerNumbers: z
+        .array(z.string())
+        .openapi({ description: 'Every customer number this login opens; the session starts on the first.' }),
     }),
     z.object({
       outcome: z.literal('renewal_started'),
@@ -59,7 +61,17 @@ const CompleteBody = z
   .object({ flowToken, code, newPassword: password, confirmation: password })
   .openapi('Complete');
 const CompleteResult = z
-  .object({ loginEmail: z.string(), migrated: z.boolean() })
+  .object({
+    loginEmail: z.string(),
+    customerNumbers: z
+      .array(z.string())
+      .openapi({ description: 'Every customer number this email opens now.' }),
+    migrated: z.boolean(),
+    passwordChanged: z.boolean().openapi({
+      description:
+        'The password of a login that existed before changed (a recovery, or a renewal that joined the login of its email); its other sessions ended.',
+    }),
+  })
   .openapi('CompleteResult');
 const RecoveryBody = z.object({ identifier }).openapi('Recovery');
 const RecoveryResult = z
@@ -69,11 +81,17 @@ const RecoveryResult = z
   .openapi('RecoveryResult');
 const Me = z
   .object({
-    customerNumber: z.string(),
     loginEmail: z.string(),
+    customerNumber: z.string().openapi({ description: 'The one this session works on.' }),
+    customerNumbers: z
+      .array(z.string())
+      .openapi({ description: 'Every customer number this login opens.' }),
     sessionExpiresAt: z.string().datetime(),
   })
   .openapi('Me');
+const SelectBody = z
+  .object({ customerNumber: z.string().max(20).openapi({ example: '2242455' }) })
+  .openapi('SelectCustomerNumber');
 
 const errors = Object.fromEntries(
   [...new Set(Object.values(ERROR_STATUS)), 415].map((status) => [
@@ -103,6 +121,14 @@ const post = <B extends z.ZodType, R extends z.ZodType>(
       ...errors,
     },
   });
+
+/** The session answer: the login, the customer number worked on, and all of them. */
+const me = (v: ValidSession) => ({
+  loginEmail: v.login.email,
+  customerNumber: v.customerNumber,
+  customerNumbers: v.customerNumbers,
+  sessionExpiresAt: v.session.expiresAt.toISOString(),
+});
 
 /** The JSON API: the same operations as the pages, for other clients. */
 export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) {
@@ -145,9 +171,6 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
           message: errorSpanish(error, now()),
           ...(error.code === 'code_invalid' ? { attemptsLeft: error.attemptsLeft } : {}),
           ...(retryAt !== undefined ? { retryAt: retryAt?.toISOString() ?? null } : {}),
-          ...(error.code === 'email_taken' && error.maskedEmail
-            ? { maskedEmail: error.maskedEmail }
-            : {}),
           ...(error.code === 'password_rejected'
             ? {
                 reasons: error.reasons.map((r) => ({
@@ -195,6 +218,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
               outcome: o.kind,
               sessionToken: o.sessionToken,
               sessionExpiresAt: o.sessionExpiresAt.toISOString(),
+              customerNumbers: o.customerNumbers,
             },
             200,
           );
@@ -290,16 +314,26 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     }),
     async (c) => {
       const r = await uc.validateSession({ token: bearerToken(c) });
-      if (r.isErr()) return fail(c, r.error);
-      const { account, session } = r.value;
-      return c.json(
-        {
-          customerNumber: account.customerNumber,
-          loginEmail: account.loginEmail,
-          sessionExpiresAt: session.expiresAt.toISOString(),
-        },
-        200,
-      );
+      return r.isOk() ? c.json(me(r.value), 200) : fail(c, r.error);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/session/customer-number',
+      summary: 'Work on another customer number of the signed-in login',
+      security: bearer,
+      request: { body: json(SelectBody) },
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: Me } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { customerNumber } = c.req.valid('json');
+      const r = await uc.selectCustomerNumber({ token: bearerToken(c), customerNumber });
+      return r.isOk() ? c.json(me(r.value), 200) : fail(c, r.error);
     },
   );
 

@@ -172,17 +172,43 @@ export function RecoveryCodePage(props: {
 
 export function AccountPage(props: {
   portalName: string;
-  customerNumber: string;
   loginEmail: string;
+  /** The one the customer works on. */
+  customerNumber: string;
+  customerNumbers: string[];
+  notice: Notice | null;
 }) {
+  const several = props.customerNumbers.length > 1;
   return (
-    <Layout portalName={props.portalName} title="Mi cuenta" heading="Mi Cuenta">
+    <Layout
+      portalName={props.portalName}
+      title="Mi cuenta"
+      heading="Mi Cuenta"
+      notice={props.notice}
+    >
       <dl>
-        <dt>Número de cliente</dt>
-        <dd>{props.customerNumber}</dd>
         <dt>Correo electrónico (tu usuario)</dt>
         <dd>{props.loginEmail}</dd>
+        <dt>{several ? 'Número de cliente con el que trabajas' : 'Número de cliente'}</dt>
+        <dd data-testid="active-customer-number">{props.customerNumber}</dd>
       </dl>
+      {several && (
+        <form method="post" action="/cuenta/numero-de-cliente">
+          <fieldset>
+            <legend>
+              Tu correo abre {props.customerNumbers.length} números de cliente. Elige con cuál
+              trabajar:
+            </legend>
+            {props.customerNumbers.map((n) => (
+              <label class="choice">
+                <input type="radio" name="numero" value={n} checked={n === props.customerNumber} />{' '}
+                {n}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">USAR ESTE NÚMERO DE CLIENTE</button>
+        </form>
+      )}
       <form method="post" action="/cerrar-sesion">
         <button type="submit">CERRAR SESIÓN</button>
       </form>

@@ -1,7 +1,7 @@
-import type { DomainError } from '@renueva/domain';
+import type { DomainError, ValidSession } from '@renueva/domain';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { CookieJar } from '../cookies.js';
+import type { CookieJar, DoneInfo } from '../cookies.js';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { ERROR_STATUS } from '../error-status.js';
 import { clientIp, type RateLimit } from '../limits.js';
@@ -18,11 +18,29 @@ import type { Notice } from './layout.js';
 
 const FLOW_COOKIE_SECONDS = 3600;
 
-const REALIZADO_RENOVADO: Notice = {
-  kind: 'success',
-  title: 'Realizado',
-  text: 'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
-};
+/** "1, 2 y 3" */
+const listEs = (items: readonly string[]): string =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items.at(-1)}`;
+
+/** The seed's success notice, and what a renewal into a shared login changed. */
+function renewedNotice(done: DoneInfo | null): Notice {
+  const numbers = done?.customerNumbers ?? [];
+  return {
+    kind: 'success',
+    title: 'Realizado',
+    text: [
+      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+      ...(numbers.length > 1
+        ? [`Con su correo electrónico ahora accede a los números de cliente ${listEs(numbers)}.`]
+        : []),
+      ...(done?.passwordChanged
+        ? [
+            'Su correo ya era usuario del portal: su contraseña cambió a la que acaba de registrar, para todos sus números de cliente.',
+          ]
+        : []),
+    ].join(' '),
+  };
+}
 
 /** Reads a form field as a string, whatever was sent (a file or nothing become ''). */
 async function readForm(c: Context, ...names: string[]): Promise<Record<string, string>> {
@@ -95,7 +113,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const q = c.req.query();
     const notice: Notice | null =
       q.renovado !== undefined
-        ? REALIZADO_RENOVADO
+        ? renewedNotice(jar.takeDone(c))
         : q.recuperado !== undefined
           ? {
               kind: 'success',
@@ -199,6 +217,8 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const result = await uc.completeRenewal(await codeInput(c, flowToken));
     if (result.isOk()) {
       jar.clearFlow(c);
+      const { customerNumbers, passwordChanged } = result.value;
+      jar.setDone(c, { customerNumbers, passwordChanged });
       return c.redirect('/iniciar-sesion?renovado=1', 303);
     }
     c.status(statusOf(c, result.error));
@@ -291,6 +311,8 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     if (result.isOk()) {
       jar.clearFlow(c);
       jar.clear(c, 'session');
+      const { customerNumbers, passwordChanged, migrated } = result.value;
+      if (migrated) jar.setDone(c, { customerNumbers, passwordChanged });
       return c.redirect(
         result.value.migrated ? '/iniciar-sesion?renovado=1' : '/iniciar-sesion?recuperado=1',
         303,
@@ -313,6 +335,17 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     return recover(c, info.identifier, true);
   });
 
+  const accountPage = (c: Context, session: ValidSession, notice: Notice | null) =>
+    c.html(
+      <AccountPage
+        portalName={portalName}
+        loginEmail={session.login.email}
+        customerNumber={session.customerNumber}
+        customerNumbers={session.customerNumbers}
+        notice={notice}
+      />,
+    );
+
   app.get('/cuenta', async (c) => {
     const token = jar.get(c, 'session');
     const session = token ? await uc.validateSession({ token }) : null;
@@ -320,14 +353,27 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
       if (token) jar.clear(c, 'session');
       return c.redirect('/iniciar-sesion', 303);
     }
-    const { account } = session.value;
-    return c.html(
-      <AccountPage
-        portalName={portalName}
-        customerNumber={account.customerNumber}
-        loginEmail={account.loginEmail}
-      />,
-    );
+    return accountPage(c, session.value, null);
+  });
+
+  /** Chooses the customer number to work on, among the login's: kept in the session. */
+  app.post('/cuenta/numero-de-cliente', async (c) => {
+    const token = jar.get(c, 'session') ?? '';
+    const form = await readForm(c, 'numero');
+    const result = await uc.selectCustomerNumber({ token, customerNumber: form.numero ?? '' });
+    if (result.isOk()) return c.redirect('/cuenta', 303);
+    if (result.error.code !== 'not_found') {
+      jar.clear(c, 'session');
+      return c.redirect('/iniciar-sesion', 303);
+    }
+    const session = await uc.validateSession({ token });
+    if (session.isErr()) return c.redirect('/iniciar-sesion', 303);
+    c.status(400);
+    return accountPage(c, session.value, {
+      kind: 'error',
+      title: 'Error',
+      text: 'Elige uno de los números de cliente de tu cuenta.',
+    });
   });
 
   app.post('/cerrar-sesion', async (c) => {
