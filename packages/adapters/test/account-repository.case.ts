@@ -1,4 +1,11 @@
-import type { Account, MigratedAccount, PendingRenewal } from '@renueva/domain';
+import type {
+  Account,
+  AccountRepository,
+  Effect,
+  Login,
+  MigratedAccount,
+  PendingRenewal,
+} from '@renueva/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { at, type MakeFixture, rowsOf, type StoreFixture, seed, T0 } from './fixture.js';
 
@@ -26,19 +33,58 @@ const pending = (a: Account, n = 1): PendingRenewal => {
   };
 };
 
-const migrated = (a: PendingRenewal, loginEmail: string): MigratedAccount => {
-  const { legacyPasswordHash: _l, challenge: _c, origin: _o, ...rest } = a;
-  return {
-    ...rest,
-    status: 'migrated',
-    loginEmail,
-    passwordHash: '$argon2id$fake',
-    migratedAt: at(2),
-    passwordChangedAt: at(2),
-    recovery: null,
-    version: a.version + 1,
-  };
-};
+let loginIds = 0;
+const newLogin = (email: string): Login => ({
+  id: `00000000-0000-4000-8000-${String(++loginIds).padStart(12, '0')}`,
+  email,
+  passwordHash: '$argon2id$fake',
+  passwordChangedAt: at(2),
+  recovery: null,
+  customerNumbers: [],
+  failedLogins: 0,
+  lastFailedLoginAt: null,
+  wrongCodes: 0,
+  wrongCodesSince: null,
+  recentSends: [],
+  version: 1,
+  createdAt: at(2),
+  updatedAt: at(2),
+});
+
+const migrated = (a: PendingRenewal, login: Login): MigratedAccount => ({
+  id: a.id,
+  customerNumber: a.customerNumber,
+  legacyUsername: a.legacyUsername,
+  registeredEmail: a.registeredEmail,
+  status: 'migrated',
+  loginId: login.id,
+  migratedAt: at(2),
+  version: a.version + 1,
+  createdAt: a.createdAt,
+  updatedAt: at(2),
+});
+
+/** Saves an account alone. */
+const saveAccount = (
+  repo: AccountRepository,
+  next: Account,
+  expectedVersion: number,
+  effects: Effect[] = [],
+) => repo.save({ account: { next, expectedVersion }, effects });
+
+/** Migrates a pending account into a new login (or `into` an existing one). */
+async function migrate(repo: AccountRepository, p: PendingRenewal, email: string, into?: Login) {
+  const login = into ?? newLogin(email);
+  const account = migrated(p, login);
+  const saved = await repo.save({
+    account: { next: account, expectedVersion: p.version },
+    login: into
+      ? { next: { ...into, version: into.version + 1 }, expectedVersion: into.version }
+      : { next: login, expectedVersion: null },
+    effects: [],
+  });
+  return { saved, account, login };
+}
 
 /** The AccountRepository contract: every implementation must pass it. */
 export function accountRepositoryContract(name: string, make: MakeFixture) {
@@ -72,22 +118,22 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
       expect(await f.accounts.findById('not-a-uuid')).toBeNull();
       expect(await f.accounts.findByCustomerNumber('1')).toBeNull();
       expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toBeNull();
-      expect(await f.accounts.findByLoginEmail('diego@x.mx')).toBeNull(); // not migrated yet
+      expect(await f.accounts.findLoginByEmail('diego@x.mx')).toBeNull(); // not migrated yet
+      expect(await f.accounts.findLogin('not-a-uuid')).toBeNull();
+      expect(await f.accounts.findByRegisteredEmail('DIEGO@x.mx')).toEqual([a]);
     });
 
     it('saves with a version check; a stale version is a conflict and writes nothing', async () => {
       const [a] = await seed(f.accounts, [{}]);
       if (!a) throw new Error('not seeded');
       const next = pending(a);
-      expect(
-        (await f.accounts.save(next, { expectedVersion: a.version, effects: [] })).isOk(),
-      ).toBe(true);
+      expect((await saveAccount(f.accounts, next, a.version)).isOk()).toBe(true);
       expect(await f.accounts.findById(a.id)).toEqual(next);
-      expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toEqual(next);
-      const stale = await f.accounts.save(pending(a, 2), {
-        expectedVersion: a.version,
-        effects: [],
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toEqual({
+        holder: 'account',
+        account: next,
       });
+      const stale = await saveAccount(f.accounts, pending(a, 2), a.version);
       expect(stale.isErr() && stale.error).toEqual({ code: 'conflict' });
       expect(await f.accounts.findById(a.id)).toEqual(next);
     });
@@ -102,41 +148,69 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         wrongCodes: 2,
         wrongCodesSince: at(6),
       };
-      (await f.accounts.save(p, { expectedVersion: a.version, effects: [] })).unwrap();
+      (await saveAccount(f.accounts, p, a.version)).unwrap();
       expect(await f.accounts.findById(a.id)).toEqual(p);
-      const m = { ...migrated(p, 'ana@x.mx'), recovery: challenge(9) };
-      (await f.accounts.save(m, { expectedVersion: p.version, effects: [] })).unwrap();
-      expect(await f.accounts.findById(a.id)).toEqual(m);
-      expect(await f.accounts.findByLoginEmail('ANA@X.MX')).toEqual(m);
-      expect(await f.accounts.findByFlowTokenHash('flow-hash-9')).toEqual(m);
+      const { saved, account, login } = await migrate(f.accounts, p, 'ana@x.mx');
+      saved.unwrap();
+      expect(await f.accounts.findById(a.id)).toEqual(account);
+      const stored = { ...login, customerNumbers: [a.customerNumber] };
+      expect(await f.accounts.findLogin(login.id)).toEqual(stored);
+      expect(await f.accounts.findLoginByEmail('ANA@X.MX')).toEqual(stored);
+      const recovering: Login = {
+        ...stored,
+        recovery: challenge(9),
+        failedLogins: 4,
+        lastFailedLoginAt: at(7),
+        wrongCodes: 1,
+        wrongCodesSince: at(8),
+        recentSends: [at(7), at(8)],
+        version: 2,
+      };
+      (
+        await f.accounts.save({ login: { next: recovering, expectedVersion: 1 }, effects: [] })
+      ).unwrap();
+      expect(await f.accounts.findLogin(login.id)).toEqual(recovering);
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-9')).toEqual({
+        holder: 'login',
+        login: recovering,
+      });
+      expect(await f.accounts.findByFlowTokenHash('flow-hash-1')).toBeNull(); // that code is gone
       expect(await f.accounts.countByStatus()).toEqual({
         legacy: 0,
         pending_renewal: 0,
         migrated: 1,
+        logins: 1,
       });
     });
 
-    it('two migrated accounts never share a login email (any case): email_taken, nothing written', async () => {
-      const [a, b] = await seed(f.accounts, [{ email: 'same@x.mx' }, { email: 'SAME@x.mx' }]);
-      if (!a || !b) throw new Error('not seeded');
-      const pa = pending(a);
-      (await f.accounts.save(pa, { expectedVersion: a.version, effects: [] })).unwrap();
-      (
-        await f.accounts.save(migrated(pa, 'same@x.mx'), {
-          expectedVersion: pa.version,
-          effects: [],
-        })
-      ).unwrap();
-      const pb = pending(b, 2);
-      (await f.accounts.save(pb, { expectedVersion: b.version, effects: [] })).unwrap();
-      const clash = await f.accounts.save(migrated(pb, 'Same@X.mx'), {
-        expectedVersion: pb.version,
+    it('a login opens every customer number that joined it; a new login never takes a taken email (any case)', async () => {
+      const [a, b, c] = await seed(f.accounts, [
+        { email: 'same@x.mx' },
+        { email: 'SAME@x.mx' },
+        { email: 'same@x.mx' },
+      ]);
+      if (!a || !b || !c) throw new Error('not seeded');
+      const [pa, pb, pc] = [pending(a, 1), pending(b, 2), pending(c, 3)];
+      for (const [p, x] of [
+        [pa, a],
+        [pb, b],
+        [pc, c],
+      ] as const)
+        (await saveAccount(f.accounts, p, x.version)).unwrap();
+      const first = await migrate(f.accounts, pa, 'same@x.mx');
+      first.saved.unwrap();
+
+      // a second login for the same email is a conflict, and nothing of that save is written
+      const clash = await f.accounts.save({
+        account: { next: migrated(pb, newLogin('Same@X.mx')), expectedVersion: pb.version },
+        login: { next: newLogin('Same@X.mx'), expectedVersion: null },
         effects: [
           {
             type: 'audit',
             entry: {
               action: 'renewal_completed',
               accountId: b.id,
+              loginId: null,
               at: at(3),
               ip: null,
               detail: {},
@@ -144,9 +218,24 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
           },
         ],
       });
-      expect(clash.isErr() && clash.error).toEqual({ code: 'email_taken' });
+      expect(clash.isErr() && clash.error).toEqual({ code: 'conflict' });
       expect(await f.accounts.findById(b.id)).toEqual(pb);
       expect(await f.audit.countByAction(null)).toEqual({});
+
+      // joining: the account refers to the login, whose version moves on
+      const login = (await f.accounts.findLoginByEmail('same@x.mx')) as Login;
+      (await migrate(f.accounts, pb, 'same@x.mx', login)).saved.unwrap();
+      // a stale login version: conflict, the account is not migrated either
+      const stale = await migrate(f.accounts, pc, 'same@x.mx', login);
+      expect(stale.saved.isErr()).toBe(true);
+      expect(await f.accounts.findById(c.id)).toEqual(pc);
+      const fresh = (await f.accounts.findLogin(login.id)) as Login;
+      expect(fresh.customerNumbers).toEqual([a.customerNumber, b.customerNumber].sort());
+      (await migrate(f.accounts, pc, 'same@x.mx', fresh)).saved.unwrap();
+      expect((await f.accounts.findLoginByEmail('SAME@X.MX'))?.customerNumbers).toEqual(
+        [a, b, c].map((x) => x.customerNumber).sort(),
+      );
+      expect(await f.accounts.countByStatus()).toMatchObject({ migrated: 3, logins: 1 });
     });
 
     it('writes the effects of a save with it: emails to the outbox, entries to the audit log', async () => {
@@ -154,36 +243,34 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
       if (!a) throw new Error('not seeded');
       const next = pending(a);
       (
-        await f.accounts.save(next, {
-          expectedVersion: a.version,
-          effects: [
-            {
-              type: 'email',
-              email: {
-                template: 'renewal_code',
-                to: 'user1000@example.mx',
-                locale: 'es-MX',
-                data: {
-                  customerNumber: '1000',
-                  expiresAt: at(600),
-                  requestedAt: at(0),
-                  requestIp: '203.0.113.7',
-                },
-                secret: { code: '123456' },
+        await saveAccount(f.accounts, next, a.version, [
+          {
+            type: 'email',
+            email: {
+              template: 'renewal_code',
+              to: 'user1000@example.mx',
+              locale: 'es-MX',
+              data: {
+                customerNumbers: ['1000'],
+                expiresAt: at(600),
+                requestedAt: at(0),
+                requestIp: '203.0.113.7',
               },
+              secret: { code: '123456' },
             },
-            {
-              type: 'audit',
-              entry: {
-                action: 'renewal_started',
-                accountId: a.id,
-                at: at(0),
-                ip: '203.0.113.7',
-                detail: { origin: 'login' },
-              },
+          },
+          {
+            type: 'audit',
+            entry: {
+              action: 'renewal_started',
+              accountId: a.id,
+              loginId: null,
+              at: at(0),
+              ip: '203.0.113.7',
+              detail: { origin: 'login' },
             },
-          ],
-        })
+          },
+        ])
       ).unwrap();
       const [message] = await f.outbox.claim(at(1), at(61), 10);
       expect(message?.email).toEqual({
@@ -191,7 +278,7 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         to: 'user1000@example.mx',
         locale: 'es-MX',
         data: {
-          customerNumber: '1000',
+          customerNumbers: ['1000'],
           expiresAt: at(600),
           requestedAt: at(0),
           requestIp: '203.0.113.7',
@@ -200,15 +287,19 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
       });
       expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
       // a conflicting save writes no effects
-      await f.accounts.save(pending(a, 3), {
-        expectedVersion: a.version,
-        effects: [
-          {
-            type: 'audit',
-            entry: { action: 'code_sent', accountId: a.id, at: at(0), ip: null, detail: {} },
+      await saveAccount(f.accounts, pending(a, 3), a.version, [
+        {
+          type: 'audit',
+          entry: {
+            action: 'code_sent',
+            accountId: a.id,
+            loginId: null,
+            at: at(0),
+            ip: null,
+            detail: {},
           },
-        ],
-      });
+        },
+      ]);
       expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
     });
 
@@ -249,6 +340,7 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
           legacy: 7,
           pending_renewal: 0,
           migrated: 0,
+          logins: 0,
         });
       });
 
@@ -269,7 +361,7 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
           rejected: [],
         });
         const pa = pending(a);
-        (await f.accounts.save(pa, { expectedVersion: a.version, effects: [] })).unwrap();
+        (await saveAccount(f.accounts, pa, a.version)).unwrap();
         const changed = [
           { customerNumber: '20', username: 'a', passwordHash: 'plain:new' },
           { customerNumber: '21', username: 'B-renamed', email: 'b@nuevo.mx' },

@@ -49,7 +49,12 @@ describe('createRenueva (composition root)', () => {
         confirmation: 'tortuga violeta bajo el puente',
         context: ctx,
       });
-      expect(done.unwrap()).toEqual({ loginEmail: diego.email, migrated: true });
+      expect(done.unwrap()).toEqual({
+        loginEmail: diego.email,
+        customerNumbers: [diego.customerNumber],
+        migrated: true,
+        passwordChanged: false,
+      });
       const signedIn = (
         await uc.logIn({
           identifier: diego.email,
@@ -80,6 +85,7 @@ describe('createRenueva (composition root)', () => {
       legacy: 0,
       pending_renewal: 0,
       migrated: 0,
+      logins: 0,
     });
     await renueva.close();
     await expect(createRenueva({ PORT: 'x' })).rejects.toThrow(/^PORT: /);

@@ -87,12 +87,12 @@ describe('NodeSecrets', () => {
   });
 
   it('hashes with a key: the hash is not the input, matches in constant time, depends on the secret', () => {
-    const hash = secrets.hash('123456');
+    const hash = secrets.mac('123456');
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(secrets.matches('123456', hash)).toBe(true);
     expect(secrets.matches('123457', hash)).toBe(false);
     expect(secrets.matches('123456', 'not hex')).toBe(false);
-    expect(new NodeSecrets(`${SECRET}2`).hash('123456')).not.toBe(hash);
+    expect(new NodeSecrets(`${SECRET}2`).mac('123456')).not.toBe(hash);
   });
 
   it('refuses a short server secret', () => {

@@ -3,6 +3,7 @@ import type {
   AccountRepository,
   AuditLog,
   LegacyImportRow,
+  Login,
   Outbox,
   SessionStore,
 } from '@renueva/domain';
@@ -48,4 +49,57 @@ export async function seed(
     if (a) found.push(a);
   }
   return found;
+}
+
+/**
+ * Seeds one legacy account per email and migrates each into a login of its own, the way
+ * a renewal does (one save writes the account and the new login). Returns the logins.
+ */
+export async function seedLogins(accounts: AccountRepository, emails: string[]): Promise<Login[]> {
+  const seeded = await seed(
+    accounts,
+    emails.map((email, i) => ({ customerNumber: String(9000 + i), username: `login${i}`, email })),
+  );
+  const logins: Login[] = [];
+  for (const [i, a] of seeded.entries()) {
+    const login: Login = {
+      id: `00000000-0000-4000-9000-${String(i + 1).padStart(12, '0')}`,
+      email: emails[i] as string,
+      passwordHash: '$argon2id$fake',
+      passwordChangedAt: T0,
+      recovery: null,
+      customerNumbers: [a.customerNumber],
+      failedLogins: 0,
+      lastFailedLoginAt: null,
+      wrongCodes: 0,
+      wrongCodesSince: null,
+      recentSends: [],
+      version: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    };
+    (
+      await accounts.save({
+        account: {
+          next: {
+            id: a.id,
+            customerNumber: a.customerNumber,
+            legacyUsername: a.legacyUsername,
+            registeredEmail: a.registeredEmail,
+            status: 'migrated',
+            loginId: login.id,
+            migratedAt: T0,
+            version: a.version + 1,
+            createdAt: a.createdAt,
+            updatedAt: T0,
+          },
+          expectedVersion: a.version,
+        },
+        login: { next: login, expectedVersion: null },
+        effects: [],
+      })
+    ).unwrap();
+    logins.push(login);
+  }
+  return logins;
 }

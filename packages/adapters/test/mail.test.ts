@@ -25,7 +25,7 @@ const messages: Record<EmailMessage['template'], EmailMessage> = {
     to: 'diego.barron.rmz@oxxogas.com',
     locale: 'es-MX',
     data: {
-      customerNumber: '2242455',
+      customerNumbers: ['2242455'],
       expiresAt: new Date(requestedAt.getTime() + 600_000),
       requestedAt,
       requestIp: '203.0.113.7',
@@ -37,7 +37,7 @@ const messages: Record<EmailMessage['template'], EmailMessage> = {
     to: 'diego.barron.rmz@oxxogas.com',
     locale: 'es-MX',
     data: {
-      customerNumber: '2242455',
+      customerNumbers: ['2242455'],
       loginEmail: 'diego.barron.rmz@oxxogas.com',
       requestedAt,
       requestIp: null,
@@ -48,7 +48,7 @@ const messages: Record<EmailMessage['template'], EmailMessage> = {
     to: 'diego.barron.rmz@oxxogas.com',
     locale: 'es-MX',
     data: {
-      customerNumber: '2242455',
+      customerNumbers: ['2242455'],
       expiresAt: new Date(requestedAt.getTime() + 600_000),
       requestedAt,
       requestIp: null,
@@ -59,7 +59,7 @@ const messages: Record<EmailMessage['template'], EmailMessage> = {
     template: 'password_changed',
     to: 'diego.barron.rmz@oxxogas.com',
     locale: 'es-MX',
-    data: { customerNumber: '2242455', requestedAt, requestIp: '203.0.113.7' },
+    data: { customerNumbers: ['2242455'], requestedAt, requestIp: '203.0.113.7' },
   },
 };
 

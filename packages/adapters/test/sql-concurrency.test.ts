@@ -27,7 +27,7 @@ const PASSWORD = 'una frase bastante larga';
 
 /** Use cases on a real PostgreSQL server (fast fakes for hashing, a fixed clock). */
 async function onPostgres(db: Database) {
-  await db.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+  await db.query('TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
   const box = new SecretBox(TEST_SECRET);
   const ports = createMemoryPorts({
     accounts: new PostgresAccountRepository(db, box),
@@ -147,12 +147,14 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
         uc.logIn({ identifier: 'diego@oxxogas.com', password: 'wrong', context: ctx }),
       ),
     );
-    expect((await ports.accounts.findByLegacyUsername('dbarronrmz1'))?.failedLogins).toBe(5);
+    expect((await ports.accounts.findLoginByEmail('diego@oxxogas.com'))?.failedLogins).toBe(5);
   });
 
   it('two dispatchers on one server never send a message twice', async () => {
     const database = await open();
-    await database.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+    await database.query(
+      'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
+    );
     const box = new SecretBox(TEST_SECRET);
     const sent: string[] = [];
     class SlowCountingMailer implements Mailer {

@@ -24,7 +24,9 @@ export function sqlFixture(open: () => Promise<Database>): MakeFixture {
       return d;
     });
     const d = await db;
-    await d.query('TRUNCATE accounts, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+    await d.query(
+      'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
+    );
     const box = new SecretBox(TEST_SECRET);
     return {
       accounts: new PostgresAccountRepository(d, box),

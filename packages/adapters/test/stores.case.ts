@@ -1,12 +1,17 @@
 import type { EmailMessage } from '@renueva/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { at, type MakeFixture, type StoreFixture, seed } from './fixture.js';
+import { at, type MakeFixture, type StoreFixture, seed, seedLogins } from './fixture.js';
 
 const email = (n: number, template: EmailMessage['template'] = 'renewal_code'): EmailMessage => ({
   template,
   to: `c${n}@x.mx`,
   locale: 'es-MX',
-  data: { customerNumber: String(n), requestedAt: at(n), requestIp: null, expiresAt: at(n + 600) },
+  data: {
+    customerNumbers: [String(n)],
+    requestedAt: at(n),
+    requestIp: null,
+    expiresAt: at(n + 600),
+  },
   ...(template.endsWith('_code') ? { secret: { code: String(100000 + n) } } : {}),
 });
 
@@ -15,13 +20,10 @@ async function enqueue(f: StoreFixture, emails: EmailMessage[]) {
   const [a] = await seed(f.accounts, [{}]);
   if (!a) throw new Error('not seeded');
   (
-    await f.accounts.save(
-      { ...a, version: a.version + 1 },
-      {
-        expectedVersion: a.version,
-        effects: emails.map((e) => ({ type: 'email' as const, email: e })),
-      },
-    )
+    await f.accounts.save({
+      account: { next: { ...a, version: a.version + 1 }, expectedVersion: a.version },
+      effects: emails.map((e) => ({ type: 'email' as const, email: e })),
+    })
   ).unwrap();
 }
 
@@ -32,12 +34,13 @@ export function sessionStoreContract(name: string, make: MakeFixture) {
       f = await make();
     });
 
-    it('creates, reads, touches, deletes (idempotently) and ends all sessions of an account', async () => {
-      const [a, b] = await seed(f.accounts, [{}, {}]);
+    it('creates, reads, touches, switches, deletes (idempotently) and ends all sessions of a login', async () => {
+      const [a, b] = await seedLogins(f.accounts, ['a@x.mx', 'b@x.mx']);
       if (!a || !b) throw new Error('not seeded');
-      const s = (id: string, accountId: string) => ({
+      const s = (id: string, loginId: string) => ({
         idHash: id,
-        accountId,
+        loginId,
+        customerNumber: '9000',
         createdAt: at(0),
         lastSeenAt: at(0),
         expiresAt: at(43_200),
@@ -49,10 +52,16 @@ export function sessionStoreContract(name: string, make: MakeFixture) {
       expect(await f.sessions.get('nope')).toBeNull();
       await f.sessions.touch('h1', at(60));
       expect((await f.sessions.get('h1'))?.lastSeenAt).toEqual(at(60));
+      await f.sessions.selectCustomerNumber('h1', '9001');
+      expect(await f.sessions.get('h1')).toEqual({
+        ...s('h1', a.id),
+        lastSeenAt: at(60),
+        customerNumber: '9001',
+      });
       await f.sessions.delete('h1');
       await f.sessions.delete('h1');
       expect(await f.sessions.get('h1')).toBeNull();
-      await f.sessions.deleteAllForAccount(a.id);
+      await f.sessions.deleteAllForLogin(a.id);
       expect(await f.sessions.get('h2')).toBeNull();
       expect(await f.sessions.get('h3')).not.toBeNull();
     });
@@ -134,12 +143,27 @@ export function auditLogContract(name: string, make: MakeFixture) {
         {
           action: 'login_failed',
           accountId: null,
+          loginId: null,
           at: at(0),
           ip: '203.0.113.7',
           detail: { reason: 'unknown_identifier' },
         },
-        { action: 'login_failed', accountId: null, at: at(100), ip: null, detail: {} },
-        { action: 'imported', accountId: null, at: at(200), ip: null, detail: { inserted: 3 } },
+        {
+          action: 'login_failed',
+          accountId: null,
+          loginId: null,
+          at: at(100),
+          ip: null,
+          detail: {},
+        },
+        {
+          action: 'imported',
+          accountId: null,
+          loginId: null,
+          at: at(200),
+          ip: null,
+          detail: { inserted: 3 },
+        },
       ]);
       expect(await f.audit.countByAction(null)).toEqual({ login_failed: 2, imported: 1 });
       expect(await f.audit.countByAction(at(100))).toEqual({ login_failed: 1, imported: 1 });

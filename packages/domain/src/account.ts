@@ -1,5 +1,5 @@
-import type { AuditAction, AuditEntry, Effect, RequestContext } from './effects.js';
 import type { Challenge } from './challenge.js';
+import type { AuditAction, AuditEntry, Effect, RequestContext } from './effects.js';
 import type { Throttle } from './throttle.js';
 
 /** What every stored value carries: an identity and a version for optimistic concurrency. */

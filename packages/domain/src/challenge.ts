@@ -5,8 +5,8 @@ import {
   isLogin,
   type Login,
   type PendingRenewal,
-  touch,
   type Transition,
+  touch,
 } from './account.js';
 import type { DomainError } from './errors.js';
 import type { Policies } from './policies.js';
@@ -103,7 +103,10 @@ export function rebindChallenge<H extends ChallengeHolder>(
   now: Date,
 ): Transition<H> {
   const challenge = openChallenge(holder) as Challenge;
-  return { account: touch(withChallenge(holder, { ...challenge, flowTokenHash }), now), effects: [] };
+  return {
+    account: touch(withChallenge(holder, { ...challenge, flowTokenHash }), now),
+    effects: [],
+  };
 }
 
 /**

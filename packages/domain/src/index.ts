@@ -38,6 +38,7 @@ export {
 } from './policies.js';
 export type * from './ports.js';
 export { Err, Ok, type Result } from './result.js';
+export { loginBlockedUntil, type Throttle, wrongCodeBlockUntil } from './throttle.js';
 export {
   type CodeInput,
   type Completed,
@@ -74,7 +75,6 @@ export {
   setRegisteredEmail,
   unlockSignIn,
 } from './use-cases/support.js';
-export { loginBlockedUntil, type Throttle, wrongCodeBlockUntil } from './throttle.js';
 export {
   type Email,
   type Identifier,

@@ -25,7 +25,9 @@ export interface Changes {
 }
 
 /** A code flow found by its flow token: a renewal on an account, or a recovery on a login. */
-export type Flow = { holder: 'account'; account: PendingRenewal } | { holder: 'login'; login: Login };
+export type Flow =
+  | { holder: 'account'; account: PendingRenewal }
+  | { holder: 'login'; login: Login };
 
 /**
  * Customer accounts and logins, with their outbox and audit rows. Lookups are

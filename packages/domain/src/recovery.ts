@@ -1,4 +1,4 @@
-import { audit, type Login, touch, type Transition } from './account.js';
+import { audit, type Login, type Transition, touch } from './account.js';
 import { type IssuedCode, newChallenge } from './challenge.js';
 import type { EmailMessage, RequestContext } from './effects.js';
 import type { Policies } from './policies.js';

@@ -4,8 +4,8 @@ import {
   type Login,
   type MigratedAccount,
   type PendingRenewal,
-  touch,
   type Transition,
+  touch,
 } from './account.js';
 import { type IssuedCode, newChallenge } from './challenge.js';
 import type { EmailMessage, RequestContext } from './effects.js';
@@ -59,7 +59,15 @@ export function startRenewal(
     },
     now,
   );
-  const email = codeEmail('renewal_code', to, [account.customerNumber], issued, challenge.expiresAt, now, ctx);
+  const email = codeEmail(
+    'renewal_code',
+    to,
+    [account.customerNumber],
+    issued,
+    challenge.expiresAt,
+    now,
+    ctx,
+  );
   return {
     account: next,
     effects: [

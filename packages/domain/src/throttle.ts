@@ -1,4 +1,4 @@
-import { addSeconds, audit, type Account, type Login, touch, type Transition } from './account.js';
+import { type Account, addSeconds, audit, type Login, type Transition, touch } from './account.js';
 import type { RequestContext } from './effects.js';
 import type { Policies } from './policies.js';
 
@@ -93,10 +93,16 @@ export function unlock<H extends Holder>(holder: H, now: Date, actor: string): T
   return {
     account: touch(clearFailedLogins(holder), now),
     effects: [
-      audit('unlocked', holder, now, { ip: null, userAgent: null }, {
-        actor,
-        previousFailures: holder.failedLogins,
-      }),
+      audit(
+        'unlocked',
+        holder,
+        now,
+        { ip: null, userAgent: null },
+        {
+          actor,
+          previousFailures: holder.failedLogins,
+        },
+      ),
     ],
   };
 }

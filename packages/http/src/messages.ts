@@ -35,6 +35,10 @@ export function passwordProblemSpanish(p: PasswordProblem): string {
   }
 }
 
+/** The answer to choosing a customer number the signed-in login does not open. */
+export const NOT_YOUR_CUSTOMER_NUMBER =
+  'Ese número de cliente no es de tu cuenta. Elige uno de los números de cliente de tu cuenta.';
+
 /** A clear Spanish message for every domain error (the customer's language). */
 export function errorSpanish(error: DomainError, now: Date): string {
   switch (error.code) {

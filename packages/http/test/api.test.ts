@@ -30,15 +30,27 @@ describe('JSON API', () => {
       newPassword: NEW_PASSWORD,
       confirmation: NEW_PASSWORD,
     });
-    expect(await done.json()).toEqual({ loginEmail: DIEGO.email, migrated: true });
+    expect(await done.json()).toEqual({
+      loginEmail: DIEGO.email,
+      customerNumbers: ['2242455'],
+      migrated: true,
+      passwordChanged: false,
+    });
     const signedIn = (await (
       await t.api('/sessions', { identifier: DIEGO.email, password: NEW_PASSWORD })
     ).json()) as {
       sessionToken: string;
+      customerNumbers: string[];
     };
+    expect(signedIn).toMatchObject({ outcome: 'signed_in', customerNumbers: ['2242455'] });
     const auth = { authorization: `Bearer ${signedIn.sessionToken}` };
     const me = await t.app.request('/api/v1/session', { headers: auth });
-    expect(await me.json()).toMatchObject({ customerNumber: '2242455', loginEmail: DIEGO.email });
+    expect(await me.json()).toEqual({
+      loginEmail: DIEGO.email,
+      customerNumber: '2242455',
+      customerNumbers: ['2242455'],
+      sessionExpiresAt: expect.any(String),
+    });
     expect(
       (await t.app.request('/api/v1/session', { method: 'DELETE', headers: auth })).status,
     ).toBe(204);
@@ -47,6 +59,96 @@ describe('JSON API', () => {
     expect(await after.json()).toEqual({
       error: { code: 'session_invalid', message: 'Tu sesión terminó. Inicia sesión de nuevo.' },
     });
+  });
+
+  it('two customer numbers of one email: the second renewal joins the login; the session lists and switches them', async () => {
+    const t = await testApp();
+    const EMAIL = 'admin@flotillas.mx';
+    const FIRST = 'primera frase de la flotilla';
+    const SECOND = 'segunda frase de la flotilla';
+    const renew = async (identifier: string, password: string) => {
+      const started = (await (
+        await t.api('/sessions', { identifier, password: 'legacy-pass' })
+      ).json()) as { outcome: string; flowToken: string };
+      expect(started.outcome).toBe('renewal_started');
+      const done = await t.api('/renewal/complete', {
+        flowToken: started.flowToken,
+        code: t.codeFor(EMAIL),
+        newPassword: password,
+        confirmation: password,
+      });
+      expect(done.status).toBe(200);
+      return done.json();
+    };
+    const signIn = async (password: string) => {
+      const r = await t.api('/sessions', { identifier: EMAIL, password });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const session = (token: unknown) => ({ authorization: `Bearer ${token}` });
+
+    expect(await renew('flotilla01', FIRST)).toEqual({
+      loginEmail: EMAIL,
+      customerNumbers: ['102'],
+      migrated: true,
+      passwordChanged: false,
+    });
+    const before = await signIn(FIRST);
+    expect(before.body).toMatchObject({ outcome: 'signed_in', customerNumbers: ['102'] });
+
+    expect(await renew('flotilla02', SECOND)).toEqual({
+      loginEmail: EMAIL,
+      customerNumbers: ['102', '103'],
+      migrated: true,
+      passwordChanged: true,
+    });
+    // the session opened before the join ended; the first password is gone
+    const ended = await t.app.request('/api/v1/session', {
+      headers: session(before.body.sessionToken),
+    });
+    expect(ended.status).toBe(401);
+    expect((await signIn(FIRST)).status).toBe(401);
+
+    const now = await signIn(SECOND);
+    expect(now.status).toBe(200);
+    expect(now.body).toMatchObject({ outcome: 'signed_in', customerNumbers: ['102', '103'] });
+    const auth = session(now.body.sessionToken);
+    const me = await t.app.request('/api/v1/session', { headers: auth });
+    expect(await me.json()).toEqual({
+      loginEmail: EMAIL,
+      customerNumber: '102',
+      customerNumbers: ['102', '103'],
+      sessionExpiresAt: expect.any(String),
+    });
+
+    const select = (customerNumber: unknown, headers: Record<string, string> = auth) =>
+      t.api('/session/customer-number', { customerNumber }, { method: 'PUT', headers });
+    const switched = await select('103');
+    expect(switched.status).toBe(200);
+    expect(await switched.json()).toMatchObject({
+      customerNumber: '103',
+      customerNumbers: ['102', '103'],
+    });
+    expect(
+      await (await t.app.request('/api/v1/session', { headers: auth })).json(),
+    ).toMatchObject({ customerNumber: '103' }); // kept in the session
+
+    const foreign = await select('2242455');
+    expect(foreign.status).toBe(404);
+    const error = ((await foreign.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('not_found');
+    expect(error.message).toContain('número de cliente');
+    expect(
+      await (await t.app.request('/api/v1/session', { headers: auth })).json(),
+    ).toMatchObject({ customerNumber: '103' }); // unchanged
+
+    expect((await select(103)).status).toBe(400);
+    expect((await select('1'.repeat(21))).status).toBe(400);
+    expect((await t.api('/session/customer-number', {}, { method: 'PUT', headers: auth })).status).toBe(400);
+    const anonymous = await select('102', {});
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe(
+      'session_invalid',
+    );
   });
 
   it('identical status and body for unknown user, wrong password and wrong legacy password', async () => {
@@ -194,9 +296,25 @@ describe('JSON API', () => {
       '/renewal/complete',
       '/renewal/resend',
       '/session',
+      '/session/customer-number',
       '/sessions',
     ]);
-    expect(Object.keys(doc.components.schemas)).toContain('Error');
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Error', 'Me', 'SelectCustomerNumber', 'CompleteResult']),
+    );
+    const schemas = doc.components.schemas as Record<string, { properties: object }>;
+    expect(Object.keys(schemas.Me?.properties ?? {}).sort()).toEqual([
+      'customerNumber',
+      'customerNumbers',
+      'loginEmail',
+      'sessionExpiresAt',
+    ]);
+    expect(Object.keys(schemas.CompleteResult?.properties ?? {})).toEqual(
+      expect.arrayContaining(['customerNumbers', 'passwordChanged']),
+    );
+    const paths = doc.paths as Record<string, Record<string, { security?: unknown[] }>>;
+    expect(Object.keys(paths['/session/customer-number'] ?? {})).toEqual(['put']);
+    expect(paths['/session/customer-number']?.put?.security).toEqual([{ bearerAuth: [] }]);
   });
 
   it('health and readiness', async () => {

@@ -1,11 +1,13 @@
+import { maskEmail } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
 import { DIEGO, NEW_PASSWORD, testApp } from './setup.js';
 
+type App = Awaited<ReturnType<typeof testApp>>;
 const text = async (res: Response) => res.text();
 
 /** Posts the recovery form: the code and the new password, confirmed. */
 const enterRecoveryCode = (
-  t: Awaited<ReturnType<typeof testApp>>,
+  t: App,
   codigo: string,
   password: string,
 ) => t.post('/recuperacion/codigo', { codigo, contrasena: password, confirmacion: password });
@@ -142,7 +144,7 @@ describe('pages: the seed flow', () => {
     expect(await text(expired)).toContain('El código ya venció. Solicita uno nuevo.');
   });
 
-  it('sign-in errors: no deliverable email, email taken, throttled, busy', async () => {
+  it('sign-in errors: no deliverable email, throttled, busy', async () => {
     const t = await testApp();
     const none = await t.post('/iniciar-sesion', {
       identificador: 'SinCorreo',
@@ -150,19 +152,6 @@ describe('pages: the seed flow', () => {
     });
     expect(none.status).toBe(422);
     expect(await text(none)).toContain('Comunícate con soporte para actualizarlo.');
-
-    await t.post('/iniciar-sesion', { identificador: 'flotilla01', contrasena: 'legacy-pass' });
-    await t.post('/renovacion', {
-      codigo: t.codeFor('admin@flotillas.mx'),
-      contrasena: NEW_PASSWORD,
-      confirmacion: NEW_PASSWORD,
-    });
-    const taken = await t.post('/iniciar-sesion', {
-      identificador: 'flotilla02',
-      contrasena: 'legacy-pass',
-    });
-    expect(taken.status).toBe(409);
-    expect(await text(taken)).toContain('ya es el usuario de otra cuenta del portal');
 
     for (let i = 0; i < 5; i++)
       await t.post('/iniciar-sesion', { identificador: DIEGO.username, contrasena: 'x' });
@@ -266,5 +255,160 @@ describe('pages: the seed flow', () => {
     expect(page).toContain('Código: 482913');
     expect(await text(await t.get('/_dev/mailbox/1'))).toBe('<p>Código: <b>482913</b></p>');
     expect((await t.get('/_dev/mailbox/99')).status).toBe(404);
+  });
+});
+
+describe('pages: one email, several customer numbers (one login)', () => {
+  const EMAIL = 'admin@flotillas.mx';
+  const FIRST = 'primera frase de la flotilla';
+  const SECOND = 'segunda frase de la flotilla';
+  const MASKED = maskEmail(EMAIL);
+
+  /** Legacy sign-in of `username`, then the renewal form with the newest code to EMAIL. */
+  const renew = async (t: App, username: string, password: string) => {
+    const started = await t.post('/iniciar-sesion', {
+      identificador: username,
+      contrasena: 'legacy-pass',
+    });
+    expect(started.headers.get('location')).toBe('/renovacion');
+    expect(await text(await t.get('/renovacion'))).toContain(
+      `Enviamos un código de renovación de contraseña a tu correo: ${MASKED}`,
+    );
+    const done = await t.post('/renovacion', {
+      codigo: t.codeFor(EMAIL),
+      contrasena: password,
+      confirmacion: password,
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe('/iniciar-sesion?renovado=1');
+    return text(await t.get('/iniciar-sesion?renovado=1'));
+  };
+  const signIn = (t: App, identificador: string, contrasena: string) =>
+    t.post('/iniciar-sesion', { identificador, contrasena });
+  const active = (html: string) =>
+    /data-testid="active-customer-number">(\d+)</.exec(html)?.[1] ?? null;
+  const checked = (html: string) =>
+    [...html.matchAll(/<input[^>]*name="numero"[^>]*>/g)]
+      .filter((m) => /\bchecked\b/.test(m[0]))
+      .map((m) => /value="(\d+)"/.exec(m[0])?.[1]);
+
+  it('the second renewal joins the login of the first: its notice names both numbers and says the password changed', async () => {
+    const t = await testApp();
+    const first = await renew(t, 'flotilla01', FIRST);
+    expect(first).toContain(
+      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+    );
+    expect(first).not.toContain('números de cliente');
+    expect(first).not.toContain('contraseña cambió');
+
+    // signed in on 102 only: no choice to make
+    expect((await signIn(t, EMAIL, FIRST)).headers.get('location')).toBe('/cuenta');
+    const single = await text(await t.get('/cuenta'));
+    expect(active(single)).toBe('102');
+    expect(single).not.toContain('/cuenta/numero-de-cliente');
+
+    // flotilla02, same email: the same screens, and it joins the login
+    const second = await renew(t, 'flotilla02', SECOND);
+    expect(second).toContain(
+      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+    );
+    expect(second).toContain(
+      'Con su correo electrónico ahora accede a los números de cliente 102 y 103.',
+    );
+    expect(second).toContain(
+      'su contraseña cambió a la que acaba de registrar, para todos sus números de cliente.',
+    );
+    // said once: a reload shows the plain seed notice
+    const reloaded = await text(await t.get('/iniciar-sesion?renovado=1'));
+    expect(reloaded).toContain('Su correo electrónico ha sido actualizado.');
+    expect(reloaded).not.toContain('102 y 103');
+    // the confirmation email says it too
+    const completed = t.ports.outbox
+      .messages()
+      .filter((m) => m.email.template === 'renewal_completed')
+      .map((m) => m.email.data);
+    expect(completed).toMatchObject([
+      { customerNumbers: ['102'], loginEmail: EMAIL },
+      { customerNumbers: ['102', '103'], loginEmail: EMAIL, passwordChanged: true },
+    ]);
+
+    // the session opened with the first password ended
+    const ended = await t.get('/cuenta');
+    expect(ended.status).toBe(303);
+    expect(ended.headers.get('location')).toBe('/iniciar-sesion');
+    // the first password no longer works; the second one does
+    const old = await signIn(t, EMAIL, FIRST);
+    expect(old.status).toBe(401);
+    expect(await text(old)).toContain('Usuario o contraseña incorrectos.');
+    expect((await signIn(t, EMAIL.toUpperCase(), SECOND)).headers.get('location')).toBe('/cuenta');
+  });
+
+  it('one sign-in opens both: /cuenta lists them and the chosen one is kept in the session', async () => {
+    const t = await testApp();
+    await renew(t, 'flotilla01', FIRST);
+    await renew(t, 'flotilla02', SECOND);
+    expect((await signIn(t, EMAIL, SECOND)).headers.get('location')).toBe('/cuenta');
+
+    const both = await text(await t.get('/cuenta'));
+    expect(both).toContain(EMAIL);
+    expect(both).toContain('Tu correo abre 2 números de cliente. Elige con cuál trabajar:');
+    expect(both).toContain('<form method="post" action="/cuenta/numero-de-cliente">');
+    expect([...both.matchAll(/name="numero" value="(\d+)"/g)].map((m) => m[1])).toEqual([
+      '102',
+      '103',
+    ]);
+    expect(active(both)).toBe('102');
+    expect(checked(both)).toEqual(['102']);
+
+    const chosen = await t.post('/cuenta/numero-de-cliente', { numero: '103' });
+    expect(chosen.status).toBe(303);
+    expect(chosen.headers.get('location')).toBe('/cuenta');
+    const after = await text(await t.get('/cuenta'));
+    expect(active(after)).toBe('103');
+    expect(checked(after)).toEqual(['103']);
+    // kept in the session: the API sees the same session on 103
+    const token = t.cookies().get('renueva_session');
+    const me = await t.app.request('/api/v1/session', {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await me.json()).toMatchObject({ customerNumber: '103' });
+
+    // a number the login does not open: a 400 with a clear message, nothing changes
+    for (const numero of ['2242455', '999', '', 'abc', ' '.repeat(50)]) {
+      const foreign = await t.post('/cuenta/numero-de-cliente', { numero });
+      expect(foreign.status, numero).toBe(400);
+      const html = await text(foreign);
+      expect(html).toContain('Elige uno de los números de cliente de tu cuenta.');
+      expect(active(html)).toBe('103');
+    }
+    expect(active(await text(await t.get('/cuenta')))).toBe('103');
+
+    // without a session, choosing goes to the sign-in page
+    await t.post('/cerrar-sesion', {});
+    const signedOut = await t.post('/cuenta/numero-de-cliente', { numero: '102' });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe('/iniciar-sesion');
+  });
+
+  it('the legacy username of a joined customer number: the hint with the masked email', async () => {
+    const t = await testApp();
+    await renew(t, 'flotilla01', FIRST);
+    await renew(t, 'flotilla02', SECOND);
+    for (const username of ['flotilla01', 'FLOTILLA02']) {
+      const hint = await signIn(t, username, SECOND);
+      expect(hint.status, username).toBe(200);
+      const html = await text(hint);
+      expect(html).toContain('Tu usuario cambió');
+      expect(html).toContain(
+        `Tu cuenta ya fue renovada: ahora inicias sesión con tu correo electrónico (${MASKED}) y tu contraseña.`,
+      );
+      expect(t.cookies().has('renueva_session')).toBe(false);
+    }
+    // with the first (replaced) password or the legacy one: the generic failure
+    for (const password of [FIRST, 'legacy-pass']) {
+      const wrong = await signIn(t, 'flotilla01', password);
+      expect(wrong.status).toBe(401);
+      expect(await text(wrong)).toContain('Usuario o contraseña incorrectos.');
+    }
   });
 });

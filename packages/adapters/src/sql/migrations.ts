@@ -163,7 +163,7 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       'CREATE INDEX sessions_login ON sessions (login_id)',
       // audit entries about a login; emails about several customer numbers
       'ALTER TABLE audit_log ADD COLUMN login_id uuid',
-      "UPDATE audit_log l SET login_id = l.account_id FROM logins WHERE logins.id = l.account_id",
+      'UPDATE audit_log l SET login_id = l.account_id FROM logins WHERE logins.id = l.account_id',
       `UPDATE outbox SET data = (data - 'customerNumber')
          || jsonb_build_object('customerNumbers', jsonb_build_array(data->'customerNumber'))
        WHERE data ? 'customerNumber'`,

@@ -150,7 +150,8 @@ export class PostgresAccountRepository implements AccountRepository {
   }
 }
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+const isUuid = (id: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 async function writeEffects(tx: Queryable, box: SecretBox, effects: Changes['effects']) {
   await enqueueEmails(

@@ -55,7 +55,9 @@ describe('completeRenewal', () => {
     const { flowToken } = await startRenewal();
     expect((await complete(flowToken, codeFor())).unwrap()).toEqual({
       loginEmail: DIEGO.email,
+      customerNumbers: [DIEGO.customerNumber],
       migrated: true,
+      passwordChanged: false,
     });
     const a = await account();
     expect(a.status).toBe('migrated');
@@ -103,17 +105,17 @@ describe('completeRenewal', () => {
   });
 
   it('10 wrong codes per account per day across resends; a resend never resets it', async () => {
-    const { uc, ports, startRenewal, codeFor, complete, wrong, account } = await setup();
+    const { uc, ports, startRenewal, codeFor, complete, wrong, holder } = await setup();
     const { flowToken } = await startRenewal();
     for (let i = 0; i < 4; i++) await complete(flowToken, wrong(codeFor()));
     ports.clock.advance(60);
     (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
-    expect((await account()).wrongCodes).toBe(4);
+    expect((await holder()).wrongCodes).toBe(4);
     for (let i = 0; i < 4; i++) await complete(flowToken, wrong(codeFor()));
     ports.clock.advance(60);
     (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap();
     for (let i = 0; i < 2; i++) await complete(flowToken, wrong(codeFor()));
-    expect((await account()).wrongCodes).toBe(10);
+    expect((await holder()).wrongCodes).toBe(10);
     // the current code is still alive (2 wrong tries) but the account's budget is spent
     expect(errorOf(await complete(flowToken, codeFor())).code).toBe('throttled');
     ports.clock.advance(86_400);
@@ -130,14 +132,54 @@ describe('completeRenewal', () => {
     expect(errorOf(await complete(flowToken, code))).toEqual({ code: 'flow_invalid' });
   });
 
-  it('email taken between the code and the completion: email_taken, nothing changes', async () => {
-    const { startRenewal, codeFor, complete, migrate, account } = await setup();
+  it('the email became a login while the code was pending: the customer number joins it, with the new password', async () => {
+    const { uc, ports, startRenewal, codeFor, complete, migrate, account } = await setup();
     const { flowToken } = await startRenewal('flotilla02', 'legacy-pass');
     const code = codeFor('admin@flotillas.mx');
     await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
-    const before = await account('flotilla02');
-    expect(errorOf(await complete(flowToken, code)).code).toBe('email_taken');
-    expect(await account('flotilla02')).toEqual(before);
+    const signedIn = (
+      await uc.logIn({ identifier: 'admin@flotillas.mx', password: NEW_PASSWORD, context: ctx })
+    ).unwrap();
+    const other = 'otra frase larga de la flotilla';
+    expect((await complete(flowToken, code, other)).unwrap()).toEqual({
+      loginEmail: 'admin@flotillas.mx',
+      customerNumbers: ['102', '103'],
+      migrated: true,
+      passwordChanged: true,
+    });
+    const [a, b] = [await account('flotilla01'), await account('flotilla02')];
+    expect(a.status === 'migrated' && b.status === 'migrated' && a.loginId === b.loginId).toBe(
+      true,
+    );
+    // the login's other sessions ended; the old password is gone, the new one opens both
+    if (signedIn.kind !== 'signed_in') throw new Error('not signed in');
+    expect(errorOf(await uc.validateSession({ token: signedIn.sessionToken })).code).toBe(
+      'session_invalid',
+    );
+    expect(
+      errorOf(
+        await uc.logIn({ identifier: 'admin@flotillas.mx', password: NEW_PASSWORD, context: ctx }),
+      ).code,
+    ).toBe('invalid_credentials');
+    const again = (
+      await uc.logIn({ identifier: 'ADMIN@flotillas.mx', password: other, context: ctx })
+    ).unwrap();
+    expect(again.kind === 'signed_in' && again.customerNumbers).toEqual(['102', '103']);
+    // the confirmation says which numbers the email opens and that the password changed
+    const done = ports.outbox.messages().at(-1)?.email;
+    expect(done).toMatchObject({
+      template: 'renewal_completed',
+      to: 'admin@flotillas.mx',
+      data: { customerNumbers: ['102', '103'], passwordChanged: true },
+    });
+  });
+
+  it('a legacy username of a customer number that joined a login gets the hint with the masked email', async () => {
+    const { uc, migrate } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    await migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
+    const r = await uc.logIn({ identifier: 'FLOTILLA01', password: NEW_PASSWORD, context: ctx });
+    expect(r.unwrap()).toEqual({ kind: 'login_is_email', maskedEmail: 'ad***@flotil***.m*' });
   });
 });
 
@@ -166,7 +208,12 @@ describe('recovery', () => {
       confirmation: NEW_PASSWORD,
       context: ctx,
     });
-    expect(r.unwrap()).toEqual({ loginEmail: DIEGO.email, migrated: true });
+    expect(r.unwrap()).toEqual({
+      loginEmail: DIEGO.email,
+      customerNumbers: [DIEGO.customerNumber],
+      migrated: true,
+      passwordChanged: false,
+    });
   });
 
   it('sets a new password on a migrated account and ends its sessions', async () => {
@@ -200,7 +247,12 @@ describe('recovery', () => {
       confirmation: 'otra frase muy larga',
       context: ctx,
     });
-    expect(r.unwrap()).toEqual({ loginEmail: DIEGO.email, migrated: false });
+    expect(r.unwrap()).toEqual({
+      loginEmail: DIEGO.email,
+      customerNumbers: [DIEGO.customerNumber],
+      migrated: false,
+      passwordChanged: true,
+    });
     expect(errorOf(await uc.validateSession({ token: signedIn.sessionToken }))).toEqual({
       code: 'session_invalid',
     });

@@ -25,9 +25,9 @@ describe('logIn', () => {
   });
 
   it('counts a wrong password on the account (persisted)', async () => {
-    const { uc, account } = await setup();
+    const { uc, holder } = await setup();
     await uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
-    expect((await account()).failedLogins).toBe(1);
+    expect((await holder()).failedLogins).toBe(1);
   });
 
   it('legacy username + legacy password starts the renewal and emails a code to the masked address', async () => {
@@ -46,7 +46,7 @@ describe('logIn', () => {
     expect(message?.email).toMatchObject({
       template: 'renewal_code',
       to: DIEGO.email,
-      data: { customerNumber: '2242455', requestIp: ctx.ip },
+      data: { customerNumbers: ['2242455'], requestIp: ctx.ip },
     });
     expect(message?.email.secret?.code).toMatch(/^\d{6}$/);
     expect(ports.audit.entries().map((e) => e.action)).toContain('renewal_started');
@@ -65,13 +65,15 @@ describe('logIn', () => {
     }
   });
 
-  it('registered email already the login of another account: email_taken, nothing changes', async () => {
+  it('registered email already a login: the renewal starts as usual (the code goes to that inbox)', async () => {
     const { uc, migrate, account } = await setup();
     await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
-    const before = await account('flotilla02');
     const r = await uc.logIn({ identifier: 'flotilla02', password: 'legacy-pass', context: ctx });
-    expect(errorOf(r)).toEqual({ code: 'email_taken', maskedEmail: 'ad***@flotil***.m*' });
-    expect(await account('flotilla02')).toEqual(before);
+    expect(r.unwrap()).toMatchObject({
+      kind: 'renewal_started',
+      maskedEmail: 'ad***@flotil***.m*',
+    });
+    expect((await account('flotilla02')).status).toBe('pending_renewal');
   });
 
   it('a double submission hands the flow to the new client without a second email', async () => {
@@ -83,7 +85,9 @@ describe('logIn', () => {
     expect(errorOf(await complete(first.flowToken, codeFor()))).toEqual({ code: 'flow_invalid' });
     expect((await complete(second.flowToken, codeFor())).unwrap()).toEqual({
       loginEmail: DIEGO.email,
+      customerNumbers: [DIEGO.customerNumber],
       migrated: true,
+      passwordChanged: false,
     });
   });
 
@@ -124,7 +128,8 @@ describe('logIn', () => {
     expect(r.kind).toBe('signed_in');
     if (r.kind !== 'signed_in') return;
     const session = (await uc.validateSession({ token: r.sessionToken })).unwrap();
-    expect(session.account.loginEmail).toBe(DIEGO.email);
+    expect(session.login.email).toBe(DIEGO.email);
+    expect(session.customerNumbers).toEqual([DIEGO.customerNumber]);
   });
 
   it('legacy username + current password of a migrated account: the login is now the email (masked)', async () => {
@@ -137,7 +142,7 @@ describe('logIn', () => {
   });
 
   it('backs off exponentially after 5 consecutive failures, and locks at 100', async () => {
-    const { uc, ports, account } = await setup();
+    const { uc, ports, holder } = await setup();
     const fail = () => uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
     for (let i = 0; i < 5; i++) expect(errorOf(await fail()).code).toBe('invalid_credentials');
     const throttled = errorOf(await fail());
@@ -158,7 +163,7 @@ describe('logIn', () => {
         await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
       ).isOk(),
     ).toBe(true);
-    expect((await account()).failedLogins).toBe(0);
+    expect((await holder()).failedLogins).toBe(0);
 
     for (let i = 0; i < 100; i++) {
       ports.clock.advance(1000);
@@ -169,7 +174,7 @@ describe('logIn', () => {
   });
 
   it('a recovery request never clears the failed-login counter (it proves no password)', async () => {
-    const { uc, account } = await setup();
+    const { uc, holder } = await setup();
     // a code is out and fresh, so the recovery request only hands the flow over
     (
       await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
@@ -177,12 +182,12 @@ describe('logIn', () => {
     for (let i = 0; i < 3; i++)
       await uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
     (await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })).unwrap();
-    expect((await account()).failedLogins).toBe(3);
+    expect((await holder()).failedLogins).toBe(3);
     // the legacy password itself does clear it
     (
       await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
     ).unwrap();
-    expect((await account()).failedLogins).toBe(0);
+    expect((await holder()).failedLogins).toBe(0);
   });
 
   it('a saturated hasher answers busy', async () => {
@@ -205,7 +210,7 @@ describe('logIn', () => {
   });
 
   it('concurrent sign-ins all succeed, and concurrent wrong passwords are all counted', async () => {
-    const { uc, migrate, account } = await setup();
+    const { uc, migrate, holder } = await setup();
     await migrate();
     const good = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -219,7 +224,7 @@ describe('logIn', () => {
       ),
     );
     expect(bad.every((r) => r.isErr() && r.error.code === 'invalid_credentials')).toBe(true);
-    expect((await account()).failedLogins).toBe(4);
+    expect((await holder()).failedLogins).toBe(4);
     // one failure pending: a good sign-in during more failures still gets in
     const mixed = await Promise.all([
       uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx }),

@@ -48,10 +48,10 @@ describe('properties of the renewal', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 25 }), async (steps) => {
         const s = await pending();
-        let before = await s.account();
+        let before = await s.holder();
         for (const st of steps) {
           await apply(s, st);
-          const after = await s.account();
+          const after = await s.holder();
           const [c0, c1] = [openChallenge(before), openChallenge(after)];
           if (c0 && c1 && c0.codeHash === c1.codeHash)
             expect(c1.attempts).toBeGreaterThanOrEqual(c0.attempts);
@@ -112,10 +112,10 @@ describe('properties of the renewal', () => {
           }
           await s.complete(s.flow, s.wrong(s.codeFor()));
         }
-        const before = (await s.account()).wrongCodes;
+        const before = (await s.holder()).wrongCodes;
         s.ports.clock.advance(120);
         (await s.uc.resendRenewalCode({ flowToken: s.flow, context: ctx })).unwrap();
-        expect((await s.account()).wrongCodes).toBe(before);
+        expect((await s.holder()).wrongCodes).toBe(before);
         expect(before).toBe(wrongs);
       }),
       { numRuns: numRuns(100) },

@@ -71,9 +71,17 @@ export async function setup(policies?: Partial<Policies>) {
     if (!a) throw new Error(`no account ${username}`);
     return a;
   };
+  /** Whose counters a sign-in or a code moves: the account until renewed, then its login. */
+  const holder = async (username = DIEGO.username) => {
+    const a = await account(username);
+    if (a.status !== 'migrated') return a;
+    const login = await ports.accounts.findLogin(a.loginId);
+    if (!login) throw new Error(`no login for ${username}`);
+    return login;
+  };
   /** A code that is not the right one. */
   const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
-  return { ports, uc, startRenewal, codeFor, complete, migrate, account, wrong };
+  return { ports, uc, startRenewal, codeFor, complete, migrate, account, holder, wrong };
 }
 
 /** The error of a failed Result (throws on success, so tests fail loudly). */

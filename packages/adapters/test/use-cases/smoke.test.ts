@@ -35,7 +35,9 @@ describe('the seed flow on memory ports', () => {
     });
     expect(done.isOk() && done.value).toEqual({
       loginEmail: 'diego.barron.rmz@oxxogas.com',
+      customerNumbers: ['2242455'],
       migrated: true,
+      passwordChanged: false,
     });
     const signedIn = await uc.logIn({
       identifier: 'diego.barron.rmz@oxxogas.com',

@@ -50,7 +50,10 @@ export interface ResendOutcome {
  */
 export const resendRenewalCode =
   (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
-  (input: { flowToken: string; context: RequestContext }): Promise<Result<ResendOutcome, DomainError>> =>
+  (input: {
+    flowToken: string;
+    context: RequestContext;
+  }): Promise<Result<ResendOutcome, DomainError>> =>
     retryOnConflict(async () => {
       const { secrets, clock, policies: p } = ports;
       const account = renewalOf(await findFlow(ports, input.flowToken));
@@ -159,7 +162,9 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
       if (checked.isErr()) {
         const { error, transition } = checked.error;
         if (!transition) return refuse(error);
-        const saved = await accounts.save(holderWrite(holder, transition.account, transition.effects));
+        const saved = await accounts.save(
+          holderWrite(holder, transition.account, transition.effects),
+        );
         return saved.isOk() ? refuse(error) : RETRY; // lost a race: count this guess again
       }
       if (password.isErr()) return rejected(password.error);
@@ -251,7 +256,8 @@ export const requestRecovery =
         if (login) target = { holder: 'login', login };
       } else {
         const account = await accounts.findByLegacyUsername(identifier.value.username);
-        const login = account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : null;
+        const login =
+          account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : null;
         const email = account && account.status !== 'migrated' ? deliverableEmail(account) : null;
         if (login) target = { holder: 'login', login };
         else if (account && account.status !== 'migrated' && email?.isOk())

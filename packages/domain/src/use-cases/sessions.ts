@@ -53,7 +53,11 @@ export const validateSession =
     const idle = now.getTime() - session.lastSeenAt.getTime() >= p.sessionIdleSeconds * 1000;
     const login =
       now >= session.expiresAt || idle ? null : await ports.accounts.findLogin(session.loginId);
-    if (!login || login.passwordChangedAt > session.createdAt || login.customerNumbers.length === 0) {
+    if (
+      !login ||
+      login.passwordChangedAt > session.createdAt ||
+      login.customerNumbers.length === 0
+    ) {
       await sessions.delete(idHash);
       return Err({ code: 'session_invalid' });
     }

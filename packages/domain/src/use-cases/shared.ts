@@ -106,7 +106,9 @@ export async function sendCode(
   if (waitUntil && isLive(openChallenge(holder), now, p)) {
     flowToken = secrets.token();
     const pending: PendingRenewal | Login =
-      target.holder === 'login' ? target.login : reoriginRenewal(target.account as PendingRenewal, origin);
+      target.holder === 'login'
+        ? target.login
+        : reoriginRenewal(target.account as PendingRenewal, origin);
     ({ account: next, effects } = rebindChallenge(pending, secrets.mac(flowToken), now));
     emailed = false;
   } else if (waitUntil) {

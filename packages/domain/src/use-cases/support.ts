@@ -43,10 +43,7 @@ export interface Lookup {
 }
 
 /** The login or account a support key names: `null` when nothing matches. */
-async function lookUp(
-  accounts: Ports['accounts'],
-  key: string,
-): Promise<Lookup | null> {
+async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup | null> {
   const k = key.trim();
   let account: Account | null = null;
   let login: Login | null = null;
@@ -59,7 +56,9 @@ async function lookUp(
   }
   if (account?.status === 'migrated') login = await accounts.findLogin(account.loginId);
   if (login) {
-    const members = await Promise.all(login.customerNumbers.map((n) => accounts.findByCustomerNumber(n)));
+    const members = await Promise.all(
+      login.customerNumbers.map((n) => accounts.findByCustomerNumber(n)),
+    );
     return { login, accounts: members.filter((a): a is Account => a !== null) };
   }
   return account ? { login: null, accounts: [account] } : null;

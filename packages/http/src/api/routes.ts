@@ -154,7 +154,8 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     ip: clientIp(c, options),
     userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
   });
-  const fail = (c: Context, error: DomainError) => {
+  /** The error answer; `message` replaces the generic one where the route knows better. */
+  const fail = (c: Context, error: DomainError, message?: string) => {
     const status = ERROR_STATUS[error.code];
     if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
     const retryAt =
@@ -168,7 +169,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
       {
         error: {
           code: error.code,
-          message: errorSpanish(error, now()),
+          message: message ?? errorSpanish(error, now()),
           ...(error.code === 'code_invalid' ? { attemptsLeft: error.attemptsLeft } : {}),
           ...(retryAt !== undefined ? { retryAt: retryAt?.toISOString() ?? null } : {}),
           ...(error.code === 'password_rejected'
@@ -333,7 +334,12 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     async (c) => {
       const { customerNumber } = c.req.valid('json');
       const r = await uc.selectCustomerNumber({ token: bearerToken(c), customerNumber });
-      return r.isOk() ? c.json(me(r.value), 200) : fail(c, r.error);
+      if (r.isOk()) return c.json(me(r.value), 200);
+      return fail(
+        c,
+        r.error,
+        r.error.code === 'not_found' ? NOT_YOUR_CUSTOMER_NUMBER : undefined,
+      );
     },
   );
 

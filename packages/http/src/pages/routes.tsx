@@ -5,7 +5,7 @@ import type { CookieJar, DoneInfo } from '../cookies.js';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { ERROR_STATUS } from '../error-status.js';
 import { clientIp, type RateLimit } from '../limits.js';
-import { errorSpanish, whenSpanish } from '../messages.js';
+import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, whenSpanish } from '../messages.js';
 import {
   AccountPage,
   MailboxPage,
@@ -372,7 +372,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     return accountPage(c, session.value, {
       kind: 'error',
       title: 'Error',
-      text: 'Elige uno de los números de cliente de tu cuenta.',
+      text: NOT_YOUR_CUSTOMER_NUMBER,
     });
   });
 
