@@ -95,6 +95,53 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
     expect(Number(audit[0]?.n)).toBe(1);
   });
 
+  it('customer numbers of one email completing at the same moment: one login with all of them', async () => {
+    const db = await open();
+    const { ports, uc } = await onPostgres(db);
+    const fleet = ['3000001', '3000002', '3000003', '3000004'];
+    await seedLegacyAccounts(
+      ports,
+      fleet.map((customerNumber, i) => ({
+        username: `flota${i}`,
+        password: 'legacy-pass',
+        customerNumber,
+        email: i % 2 ? 'Admin@Flota.mx' : 'admin@flota.mx',
+      })),
+    );
+    // each renewal started from its own browser; the codes go to the one inbox
+    const flows: { flowToken: string; code: string }[] = [];
+    for (const [i] of fleet.entries()) {
+      const started = (
+        await uc.logIn({ identifier: `flota${i}`, password: 'legacy-pass', context: ctx })
+      ).unwrap();
+      if (started.kind !== 'renewal_started') throw new Error('renewal not started');
+      flows.push({ flowToken: started.flowToken, code: ports.secrets.codes.at(-1) as string });
+    }
+    const results = await Promise.all(
+      flows.map(({ flowToken, code }, i) =>
+        uc.completeRenewal({
+          flowToken,
+          code,
+          newPassword: `${PASSWORD} ${i}`,
+          confirmation: `${PASSWORD} ${i}`,
+          context: ctx,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.isOk())).toEqual([true, true, true, true]);
+    const logins = await db.query<{ id: string; email: string }>('SELECT id, email FROM logins');
+    expect(logins).toHaveLength(1);
+    expect(logins[0]?.email).toBe('admin@flota.mx');
+    const members = await db.query<{ customer_number: string; login_id: string }>(
+      "SELECT customer_number, login_id FROM accounts WHERE customer_number LIKE '300000%' ORDER BY 1",
+    );
+    expect(members).toEqual(fleet.map((n) => ({ customer_number: n, login_id: logins[0]?.id })));
+    // the last completion to win set the password; every answer named the numbers joined so far
+    const login = await ports.accounts.findLoginByEmail('ADMIN@flota.mx');
+    expect(login?.customerNumbers).toEqual(fleet);
+    expect(results.filter((r) => r.isOk() && !r.value.passwordChanged)).toHaveLength(1);
+  });
+
   it('50 concurrent wrong codes count at most 5 attempts against that code', async () => {
     const { uc, flowToken, code, ports } = await onPostgres(await open());
     const wrong = code === '000000' ? '111111' : '000000';

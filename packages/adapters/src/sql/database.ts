@@ -175,8 +175,14 @@ export async function openDatabase(
   }
 }
 
-/** Applies the pending migrations in order, each in a transaction, recorded. Idempotent. */
-export async function migrate(db: Database): Promise<string[]> {
+/**
+ * Applies the pending migrations in order, in one transaction, recorded. Idempotent.
+ * `migrations` is for tests that build a store as an older release left it.
+ */
+export async function migrate(
+  db: Database,
+  migrations: readonly { name: string; statements: string[] }[] = MIGRATIONS,
+): Promise<string[]> {
   return db.transaction(async (tx) => {
     // serialises concurrent migrators on a shared server (a no-op cost on PGlite)
     await tx.query('SELECT pg_advisory_xact_lock(42424242)');
@@ -187,7 +193,7 @@ export async function migrate(db: Database): Promise<string[]> {
       (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name),
     );
     const applied: string[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (done.has(migration.name)) continue;
       for (const statement of migration.statements) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration.name]);
