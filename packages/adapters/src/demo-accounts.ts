@@ -54,7 +54,7 @@ export const demoAccounts: DemoAccount[] = [
     password: 'flotilla-uno',
     customerNumber: '1000504',
     email: 'admin@flotillas.example',
-    note: 'email shared with flotilla02',
+    note: 'shares its email with flotilla02: one login opens both',
     scheme: 'sha256',
   },
   {
@@ -62,7 +62,7 @@ export const demoAccounts: DemoAccount[] = [
     password: 'flotilla-dos',
     customerNumber: '1000605',
     email: 'admin@flotillas.example',
-    note: 'email shared with flotilla01',
+    note: 'shares its email with flotilla01: renewing it joins that login',
     scheme: 'plain',
   },
 ];
