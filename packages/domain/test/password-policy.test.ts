@@ -8,9 +8,9 @@ const strength: PasswordStrength = {
     p === 'password1234' ? { acceptable: false, feedback: 'muy común' } : { acceptable: true },
 };
 const context = {
-  username: 'dbarronrmz1',
+  usernames: ['dbarronrmz1'],
   email: 'diego.barron@oxxogas.com',
-  customerNumber: '2242455',
+  customerNumbers: ['2242455'],
 };
 const check = (p: string, c = p) => checkNewPassword(p, c, context, strength, defaultPolicies);
 const kinds = (p: string, c = p) => {
