@@ -1,3 +1,18 @@
+// Transitional, until every test imports its kit from `@renueva/domain/testing` and
+// `@renueva/adapters/testing`: then these go, and the production entry exports no test helper.
+export {
+  createMemoryPorts,
+  DeterministicSecrets,
+  FakeLegacyVerifier,
+  FakePasswordHasher,
+  FakePasswordStrength,
+  FixedClock,
+  type LegacySeed,
+  lastCodeFor,
+  type MemoryPorts,
+  RecordingMailer,
+  seedLegacyAccounts,
+} from '@renueva/domain/testing';
 export { type Config, ConfigError, loadConfig } from './config.js';
 export { createRenueva, type Renueva } from './container.js';
 export * from './crypto/index.js';

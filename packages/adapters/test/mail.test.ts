@@ -1,17 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createUseCases, type EmailMessage } from '@renueva/domain';
+import { createMemoryPorts, seedLegacyAccounts } from '@renueva/domain/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConsoleMailer,
-  createMemoryPorts,
   DevMailbox,
   PostmarkMailer,
   renderEmail,
-  seedLegacyAccounts,
   startDispatcher,
-  startPostmarkStub,
 } from '../src/index.js';
+import { startPostmarkStub } from '../src/testing/index.js';
 
 const options = {
   portalName: 'Portal de Facturación',

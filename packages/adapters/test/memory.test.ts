@@ -1,6 +1,8 @@
-import { createMemoryStore } from '../src/index.js';
-import { accountRepositoryContract } from './account-repository.case.js';
-import { storeContracts } from './stores.case.js';
+import {
+  accountRepositoryContract,
+  createMemoryStore,
+  storeContracts,
+} from '@renueva/domain/testing';
 
 const make = async () => createMemoryStore();
 

@@ -1,8 +1,8 @@
+import { accountRepositoryContract, storeContracts } from '@renueva/domain/testing';
 import { describe } from 'vitest';
-import { freshPostgresUrl, openDatabase, requirePostgres } from '../src/index.js';
-import { accountRepositoryContract } from './account-repository.case.js';
+import { openDatabase } from '../src/index.js';
+import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
 import { sqlFixture } from './sql-fixture.js';
-import { storeContracts } from './stores.case.js';
 
 const enabled = requirePostgres();
 

@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   createRenueva,
   type Database,
-  freshPostgresUrl,
   migrate,
   openDatabase,
   postgresRateLimiters,
-  requirePostgres,
 } from '../src/index.js';
+import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
 
 const enabled = requirePostgres();
 const options = { keyPrefix: 'ip', points: 3, duration: 60 };

@@ -1,3 +1,4 @@
+import type { MakeFixture } from '@renueva/domain/testing';
 import { afterAll } from 'vitest';
 import {
   type Database,
@@ -8,7 +9,6 @@ import {
   PostgresSessionStore,
   SecretBox,
 } from '../src/index.js';
-import type { MakeFixture } from './fixture.js';
 
 export const TEST_SECRET = 'a-test-server-secret-of-32-characters-or-more';
 

@@ -3,9 +3,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const src = join(import.meta.dirname, '..', 'src');
+// `@renueva/domain/testing` is the one exception: test doubles may use node:crypto,
+// vitest and fast-check. Nothing outside src/testing may import it (checked below).
+const testing = join(src, 'testing');
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? join(dir, e.name) === testing
+        ? []
+        : files(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 
 describe('the domain stays pure', () => {
@@ -29,6 +38,11 @@ describe('the domain stays pure', () => {
     );
     expect(bad).toEqual([]);
     expect(sources.length).toBeGreaterThan(5);
+  });
+
+  it('never imports its testing entry', () => {
+    const bad = sources.filter(({ text }) => /from\s+['"](?:\.{1,2}\/)+testing\//.test(text));
+    expect(bad.map((s) => s.file)).toEqual([]);
   });
 
   it('never reads the clock or randomness itself', () => {

@@ -1,17 +1,7 @@
-export { DeterministicSecrets } from './deterministic-secrets.js';
-export {
-  FakeLegacyVerifier,
-  FakePasswordHasher,
-  FakePasswordStrength,
-  RecordingMailer,
-} from './fakes.js';
-export { FixedClock } from './fixed-clock.js';
-export {
-  createMemoryPorts,
-  type LegacySeed,
-  lastCodeFor,
-  type MemoryPorts,
-  seedLegacyAccounts,
-} from './memory-ports.js';
+/**
+ * `@renueva/adapters/testing`: helpers for tests of the adapters and of the transports
+ * built on them. The in-memory ports, fakes and contract suites are in
+ * `@renueva/domain/testing`.
+ */
 export { freshPostgresUrl, requirePostgres } from './postgres.js';
 export { type StubbedEmail, startPostmarkStub } from './postmark-stub.js';

@@ -1,5 +1,6 @@
-import type { AuditAction, AuditEntry, AuditLog } from '@renueva/domain';
+import type { AuditAction, AuditEntry, AuditLog } from '../../index.js';
 
+/** The audit log in memory: what `MemoryAccountRepository.save` appends to. */
 export class MemoryAuditLog implements AuditLog {
   readonly #entries: AuditEntry[] = [];
 

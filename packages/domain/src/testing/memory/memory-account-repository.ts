@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Account,
   type AccountRepository,
@@ -14,7 +13,7 @@ import {
   openChallenge,
   type RejectedRow,
   type SaveResult,
-} from '@renueva/domain';
+} from '../../index.js';
 import type { MemoryAuditLog } from './memory-audit-log.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
@@ -43,15 +42,28 @@ export class MemoryAccountRepository implements AccountRepository {
   }
 
   #login(predicate: (l: Omit<Login, 'customerNumbers'>) => boolean): Login | null {
-    for (const login of this.#logins.values()) {
-      if (!predicate(login)) continue;
-      const customerNumbers = [...this.#accounts.values()]
-        .filter((a) => a.status === 'migrated' && a.loginId === login.id)
-        .map((a) => a.customerNumber)
-        .sort();
-      return { ...structuredClone(login), customerNumbers };
-    }
+    for (const login of this.#logins.values())
+      if (predicate(login)) return this.#withCustomerNumbers(login);
     return null;
+  }
+
+  #withCustomerNumbers(login: Omit<Login, 'customerNumbers'>): Login {
+    const customerNumbers = [...this.#accounts.values()]
+      .filter((a) => a.status === 'migrated' && a.loginId === login.id)
+      .map((a) => a.customerNumber)
+      .sort();
+    return { ...structuredClone(login), customerNumbers };
+  }
+
+  /**
+   * Every customer account and every login (with the customer numbers it opens), as
+   * copies: for tests that check invariants over the whole store. Not part of the port.
+   */
+  snapshot(): { accounts: Account[]; logins: Login[] } {
+    return {
+      accounts: [...this.#accounts.values()].map((a) => structuredClone(a)),
+      logins: [...this.#logins.values()].map((l) => this.#withCustomerNumbers(l)),
+    };
   }
 
   async findById(id: string): Promise<Account | null> {
@@ -174,7 +186,7 @@ export class MemoryAccountRepository implements AccountRepository {
         outcome.inserted++;
         writes.push({
           status: 'legacy',
-          id: randomUUID(),
+          id: globalThis.crypto.randomUUID(),
           customerNumber: row.customerNumber,
           legacyUsername: row.username,
           registeredEmail: row.email,

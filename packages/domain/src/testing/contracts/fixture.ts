@@ -6,7 +6,7 @@ import type {
   Login,
   Outbox,
   SessionStore,
-} from '@renueva/domain';
+} from '../../index.js';
 
 /** What every store implementation hands the contract suites: fresh, empty ports. */
 export interface StoreFixture {

@@ -1,3 +1,4 @@
+import { beforeEach, describe, expect, it } from 'vitest';
 import type {
   Account,
   AccountRepository,
@@ -5,8 +6,7 @@ import type {
   Login,
   MigratedAccount,
   PendingRenewal,
-} from '@renueva/domain';
-import { beforeEach, describe, expect, it } from 'vitest';
+} from '../../index.js';
 import { at, type MakeFixture, rowsOf, type StoreFixture, seed, T0 } from './fixture.js';
 
 const challenge = (n: number) => ({

@@ -1,4 +1,4 @@
-import type { EmailMessage, Outbox, OutboxEntry, OutboxMessage } from '@renueva/domain';
+import type { EmailMessage, Outbox, OutboxEntry, OutboxMessage } from '../../index.js';
 
 interface Row {
   id: string;

@@ -1,11 +1,4 @@
-import { defaultPolicies, type Policies, type Ports } from '@renueva/domain';
-import {
-  createMemoryStore,
-  type MemoryAccountRepository,
-  type MemoryAuditLog,
-  type MemoryOutbox,
-  type MemorySessionStore,
-} from '../memory/index.js';
+import { defaultPolicies, type Policies, type Ports } from '../index.js';
 import { DeterministicSecrets } from './deterministic-secrets.js';
 import {
   FakeLegacyVerifier,
@@ -14,6 +7,13 @@ import {
   RecordingMailer,
 } from './fakes.js';
 import { FixedClock } from './fixed-clock.js';
+import {
+  createMemoryStore,
+  type MemoryAccountRepository,
+  type MemoryAuditLog,
+  type MemoryOutbox,
+  type MemorySessionStore,
+} from './memory/index.js';
 
 /** A full set of ports on memory adapters and fast fakes, with concrete types for assertions. */
 export interface MemoryPorts extends Ports {
@@ -29,6 +29,11 @@ export interface MemoryPorts extends Ports {
   mailer: RecordingMailer;
 }
 
+/**
+ * Every port on a fresh memory store and the fast fakes: a clock fixed at
+ * 2026-03-02T16:00Z, seeded secrets, the default policies. `overrides` replaces any of
+ * them (the returned type still names the memory classes: override with care).
+ */
 export function createMemoryPorts(
   overrides: Partial<Ports> & { policies?: Policies } = {},
 ): MemoryPorts {
@@ -45,6 +50,7 @@ export function createMemoryPorts(
   } as MemoryPorts;
 }
 
+/** A legacy customer account to seed: its password becomes a `plain:` legacy hash. */
 export interface LegacySeed {
   username: string;
   password: string;
@@ -52,7 +58,10 @@ export interface LegacySeed {
   email: string | null;
 }
 
-/** Puts legacy accounts into a repository (a `plain:` legacy hash), as an import would. */
+/**
+ * Puts legacy accounts into a repository (a `plain:` legacy hash) through
+ * `importLegacy`, as an import would; throws if a row is rejected. Returns the outcome.
+ */
 export async function seedLegacyAccounts(
   ports: Pick<Ports, 'accounts' | 'clock'>,
   seeds: LegacySeed[],

@@ -1,5 +1,6 @@
-import type { Session, SessionStore } from '@renueva/domain';
+import type { Session, SessionStore } from '../../index.js';
 
+/** Sessions in a Map, keyed by the token hash; values cloned in and out. */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Session>();
 
