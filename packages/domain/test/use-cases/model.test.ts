@@ -1,8 +1,8 @@
-import type { DomainError, Result, UseCases } from '@renueva/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MemoryPorts } from '../../src/index.js';
-import { numRuns } from './runs.js';
+import type { DomainError, Login, Result, UseCases } from '../../src/index.js';
+import { lastCodeFor, type MemoryPorts } from '../../src/testing/index.js';
+import { numRuns } from '../runs.js';
 import { ctx, DIEGO, setup } from './setup.js';
 
 /**
@@ -27,6 +27,8 @@ interface Real {
   ports: MemoryPorts;
   flow: string | null;
   session: string | null;
+  /** Every login's customer numbers when last seen, to check that none is ever dropped. */
+  seen: Map<string, readonly string[]>;
 }
 
 const CODE_LIFETIME = 600_000;
@@ -42,7 +44,7 @@ function signInBlocked(m: Model): boolean {
 
 const status = async (r: Real) =>
   (await r.ports.accounts.findByLegacyUsername(DIEGO.username))?.status;
-const codeOf = (r: Real) => r.ports.outbox.messages().at(-1)?.email.secret?.code ?? null;
+const codeOf = (r: Real) => lastCodeFor(r.ports.outbox, DIEGO.email);
 const errorCode = <T>(x: Result<T, DomainError>) => (x.isErr() ? x.error.code : null);
 
 /** Read the newest code email into the model (the customer reads their inbox). */
@@ -194,6 +196,77 @@ class LogOut implements fc.AsyncCommand<Model, Real> {
   toString = () => 'LogOut';
 }
 
+/**
+ * Another customer number's renewal, start to end: flotilla01 and flotilla02 share one
+ * email, so whichever renews second joins the login of the first. Not in the model
+ * (Diego's outcomes do not depend on it): it is there so that the invariants see joins.
+ */
+class RenewOther implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly username: 'flotilla01' | 'flotilla02') {}
+  check = () => true;
+  async run(_m: Model, r: Real) {
+    const out = await r.uc.logIn({
+      identifier: this.username,
+      password: 'legacy-pass',
+      context: ctx,
+    });
+    const kind = out.isOk() ? out.value.kind : out.error.code;
+    // migrated: its legacy password opens nothing any more; throttled: hourly sends
+    expect(['renewal_started', 'invalid_credentials', 'throttled']).toContain(kind);
+    if (!out.isOk() || out.value.kind !== 'renewal_started') return;
+    const password = 'una flota bien organizada';
+    const done = await r.uc.completeRenewal({
+      flowToken: out.value.flowToken,
+      code: lastCodeFor(r.ports.outbox, 'admin@flotillas.mx') ?? 'none',
+      newPassword: password,
+      confirmation: password,
+      context: ctx,
+    });
+    expect(done.isOk()).toBe(true);
+  }
+  toString = () => `RenewOther(${this.username})`;
+}
+
+/**
+ * The login invariants (issue 8), over the whole store: every migrated customer number
+ * belongs to exactly one existing login, which opens it; no two logins share an email in
+ * any case; a login has at least one customer number; a customer number never holds a
+ * legacy hash and a login at once; a login's customer numbers are never dropped.
+ */
+function expectInvariants(r: Real) {
+  const { accounts, logins } = r.ports.accounts.snapshot();
+  const opening = (customerNumber: string): Login[] =>
+    logins.filter((l) => l.customerNumbers.includes(customerNumber));
+  for (const a of accounts) {
+    const owners = opening(a.customerNumber).map((l) => l.id);
+    if (a.status === 'migrated') expect(owners).toEqual([a.loginId]);
+    else expect(owners).toEqual([]);
+    const holdsLogin = a.status === 'migrated' || owners.length > 0;
+    expect('legacyPasswordHash' in a && holdsLogin).toBe(false);
+  }
+  const emails = logins.map((l) => l.email.toLowerCase());
+  expect(new Set(emails).size).toBe(emails.length);
+  for (const login of logins) {
+    expect(login.customerNumbers.length).toBeGreaterThan(0);
+    expect(login.customerNumbers).toEqual(
+      expect.arrayContaining([...(r.seen.get(login.id) ?? [])]),
+    );
+    r.seen.set(login.id, login.customerNumbers);
+  }
+  expect([...r.seen.keys()].sort()).toEqual(logins.map((l) => l.id).sort()); // none vanished
+}
+
+/** Any command, then the invariants, whatever the command did. */
+class Checked implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly command: fc.AsyncCommand<Model, Real>) {}
+  check = (m: Readonly<Model>) => this.command.check(m);
+  async run(m: Model, r: Real) {
+    await this.command.run(m, r);
+    expectInvariants(r);
+  }
+  toString = () => this.command.toString();
+}
+
 const commands = [
   fc
     .constantFrom('username' as const, 'email' as const)
@@ -203,7 +276,8 @@ const commands = [
   fc.constantFrom('username' as const, 'email' as const).map((by) => new Recover(by)),
   fc.constantFrom(5, 61, 400, 3600).map((s) => new Wait(s)),
   fc.constant(new LogOut()),
-];
+  fc.constantFrom('flotilla01' as const, 'flotilla02' as const).map((u) => new RenewOther(u)),
+].map((command) => command.map((c): fc.AsyncCommand<Model, Real> => new Checked(c)));
 
 describe('model-based: the whole flow against a simple model', () => {
   it('agrees with the model on every step', async () => {
@@ -219,7 +293,13 @@ describe('model-based: the whole flow against a simple model', () => {
           lastFailureAt: 0,
           flow: null,
         };
-        const real: Real = { uc: s.uc, ports: s.ports, flow: null, session: null };
+        const real: Real = {
+          uc: s.uc,
+          ports: s.ports,
+          flow: null,
+          session: null,
+          seen: new Map(),
+        };
         await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),
       { numRuns: numRuns(300) },

@@ -4,8 +4,8 @@ import {
   type Policies,
   type RequestContext,
   type Result,
-} from '@renueva/domain';
-import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../src/index.js';
+} from '../../src/index.js';
+import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../src/testing/index.js';
 
 export const ctx: RequestContext = { ip: '203.0.113.7', userAgent: 'vitest' };
 export const DIEGO = {
