@@ -5,7 +5,23 @@
  * adapters. Runs on Node (it uses `node:crypto`); the contract suites need vitest and the
  * arbitraries fast-check (optional peer dependencies).
  */
-
+export {
+  ARBITRARY_NOW,
+  arbAccount,
+  arbChallenge,
+  arbCustomerNumber,
+  arbEmail,
+  arbLegacyAccount,
+  arbLegacyUsername,
+  arbLogin,
+  arbMigratedAccount,
+  arbPendingRenewal,
+  arbPolicies,
+  arbRegisteredEmail,
+  arbRequestContext,
+  arbThrottle,
+  arbTime,
+} from './arbitraries.js';
 export { accountRepositoryContract } from './contracts/account-repository.js';
 export type { MakeFixture, StoreFixture } from './contracts/fixture.js';
 export {
