@@ -73,7 +73,9 @@ export function buildProgram(ctx: CommandContext): Command {
     );
   accounts
     .command('unlock')
-    .description('clear the sign-in back-off (and lock) of a login or a not-yet-renewed account (audited)')
+    .description(
+      'clear the sign-in back-off (and lock) of a login or a not-yet-renewed account (audited)',
+    )
     .argument('<key>', 'login email, customer number or legacy username')
     .addOption(json)
     .action((key: string, o: { json?: boolean }) =>

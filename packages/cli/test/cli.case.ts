@@ -2,12 +2,15 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createRenueva } from '@renueva/adapters';
+import { createRenueva, type Renueva } from '@renueva/adapters';
+import { maskEmail } from '@renueva/domain';
 import { expect, it } from 'vitest';
 import { generateImportFile } from './generate.js';
 
 const exec = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'bin', 'renueva.js');
+const NEW_PASSWORD = 'tortuga violeta bajo el puente';
+const CONTEXT = { ip: null, userAgent: null };
 
 export interface CliRun {
   code: number;
@@ -33,6 +36,48 @@ export function cli(env: NodeJS.ProcessEnv) {
 
 /** The CLI contract, run against one store (a PGlite directory or a PostgreSQL database). */
 export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
+  /** The use cases in this process, on the same store; closed before the CLI runs again. */
+  async function withUseCases<T>(
+    extra: NodeJS.ProcessEnv,
+    f: (r: Renueva) => Promise<T>,
+  ): Promise<T> {
+    const renueva = await createRenueva({ ...env(), LOG_LEVEL: 'silent', ...extra });
+    try {
+      return await f(renueva);
+    } finally {
+      await renueva.close();
+    }
+  }
+
+  /** A legacy sign-in, then the renewal with the code it emailed (read from the outbox). */
+  async function renew(r: Renueva, username: string, legacyPassword: string, email: string) {
+    const uc = r.useCases;
+    const started = (
+      await uc.logIn({ identifier: username, password: legacyPassword, context: CONTEXT })
+    ).unwrap();
+    if (started.kind !== 'renewal_started') throw new Error(`${username}: not started`);
+    const claimed = await r.outbox.claim(new Date(), new Date(Date.now() + 60_000), 100);
+    const code = claimed
+      .filter((m) => m.email.to.toLowerCase() === email.toLowerCase() && m.email.secret?.code)
+      .at(-1)?.email.secret?.code;
+    if (!code) throw new Error(`no code emailed to ${email}`);
+    return (
+      await uc.completeRenewal({
+        flowToken: started.flowToken,
+        code,
+        newPassword: NEW_PASSWORD,
+        confirmation: NEW_PASSWORD,
+        context: CONTEXT,
+      })
+    ).unwrap();
+  }
+
+  /** The error code of a sign-in (`null` when it succeeds). */
+  async function errorOf(r: Renueva, identifier: string, password: string) {
+    const result = await r.useCases.logIn({ identifier, password, context: CONTEXT });
+    return result.isErr() ? result.error.code : null;
+  }
+
   it('imports a generated 10,000-row file: exact counts and report lines; a second run changes nothing', async () => {
     const run = cli(env());
     const file = join(dir(), 'accounts.csv');
@@ -111,14 +156,15 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
     write(['2242455,dbarronrmz1,cambiado@x.mx,plain:otra', '7,otro,nuevo@x.mx,plain:pw']);
     const dry = JSON.parse((await run('import', file, '--dry-run', '--json')).stdout);
     expect(dry).toMatchObject({ skipped: 1, updated: 1, dryRun: true });
-    expect(JSON.parse((await run('accounts', 'show', '7', '--json')).stdout).registeredEmail).toBe(
-      'ot**@*.m*',
-    );
+    expect(
+      JSON.parse((await run('accounts', 'show', '7', '--json')).stdout).accounts[0].registeredEmail,
+    ).toBe('ot**@*.m*');
     const real = JSON.parse((await run('import', file, '--json')).stdout);
     expect(real).toMatchObject({ skipped: 1, updated: 1 });
     expect(JSON.parse((await run('accounts', 'show', '2242455', '--json')).stdout)).toEqual(before);
     expect(
-      JSON.parse((await run('accounts', 'show', 'otro', '--json')).stdout).registeredEmail,
+      JSON.parse((await run('accounts', 'show', 'otro', '--json')).stdout).accounts[0]
+        .registeredEmail,
     ).toBe('nu***@*.m*');
   }, 120_000);
 
@@ -143,7 +189,11 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
       expect(shown.stdout).not.toMatch(/plain:|\$argon2|secreto|[0-9a-f]{64}/);
     }
     const json = JSON.parse((await run('accounts', 'show', 'diego@oxxogas.com', '--json')).stdout);
-    expect(json.challenge).toMatchObject({ kind: 'recovery', attempts: 0, sends: 1 });
+    expect(json.login).toMatchObject({ customerNumbers: ['2242455'] });
+    expect(json.login.challenge).toMatchObject({ kind: 'recovery', attempts: 0, sends: 1 });
+    expect(json.accounts).toMatchObject([
+      { customerNumber: '2242455', status: 'migrated', challenge: null },
+    ]);
     expect(JSON.stringify(json)).not.toMatch(/hash|token|code"/i);
 
     const set = await run('accounts', 'set-email', '56', 'Nuevo@Correo.mx');
@@ -157,7 +207,10 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
 
     const stats = JSON.parse((await run('stats', '--json')).stdout);
     expect(stats.accounts.migrated).toBeGreaterThanOrEqual(1);
-    expect((await run('stats')).stdout).toContain('migrated');
+    expect(stats.accounts.logins).toBeGreaterThanOrEqual(1);
+    const human = (await run('stats')).stdout;
+    expect(human).toContain('migrated');
+    expect(human).toMatch(/^Logins \(emails signing in\):\s+\d+$/m);
 
     const list = JSON.parse((await run('outbox', 'list', '--json')).stdout);
     expect(list.length).toBeGreaterThan(0);
@@ -166,6 +219,141 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
     expect((await run('outbox', 'retry', '12345')).code).toBe(1);
     expect((await run('db', 'migrate')).stdout).toContain('up to date');
   }, 120_000);
+
+  it('one email, two customer numbers: the import counts it; accounts show and unlock work on the login', async () => {
+    const run = cli(env());
+    const EMAIL = 'flota@empresa.mx';
+    const file = join(dir(), 'shared.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        '8001,flota_a,Flota@Empresa.mx,plain:pw-flota-a',
+        '8002,flota_b,flota@empresa.mx,plain:pw-flota-b',
+        '8003,legado_c,legado@empresa.mx,plain:pw-legado-c',
+      ].join('\n'),
+    );
+    const dry = await run('import', file, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /^email shared by several customer numbers \(will share one login\):\s+2$/m,
+    );
+    expect(dry.stdout).toMatch(/^email missing \/ invalid:\s+0 \/ 0$/m);
+    expect(JSON.parse((await run('import', file, '--json')).stdout)).toMatchObject({
+      inserted: 3,
+      emailShared: 2,
+      rejected: 0,
+    });
+    const statsBefore = JSON.parse((await run('stats', '--json')).stdout).accounts;
+
+    // both customer numbers renew: the second joins the login of the first
+    await withUseCases({}, async (r) => {
+      await renew(r, 'flota_a', 'pw-flota-a', EMAIL);
+      const joined = await renew(r, 'FLOTA_B', 'pw-flota-b', EMAIL);
+      expect(joined).toMatchObject({ customerNumbers: ['8001', '8002'], passwordChanged: true });
+    });
+    const statsAfter = JSON.parse((await run('stats', '--json')).stdout).accounts;
+    expect(statsAfter.logins - statsBefore.logins).toBe(1);
+    expect(statsAfter.migrated - statsBefore.migrated).toBe(2);
+    // a re-import leaves the renewed ones alone; the rest shares no email any more
+    expect(JSON.parse((await run('import', file, '--json')).stdout)).toMatchObject({
+      skipped: 2,
+      unchanged: 1,
+      emailShared: 0,
+    });
+
+    // accounts show: the login with both customer numbers, by email, number or username
+    const byEmail = await run('accounts', 'show', 'FLOTA@empresa.mx', '--json');
+    expect(byEmail.code).toBe(0);
+    const shown = JSON.parse(byEmail.stdout);
+    expect(shown.login).toMatchObject({
+      email: maskEmail(EMAIL),
+      customerNumbers: ['8001', '8002'],
+      counters: { failedLogins: 0, wrongCodes: 0 },
+      challenge: null,
+    });
+    expect(
+      shown.accounts.map((a: { customerNumber: string; username: string; status: string }) => [
+        a.customerNumber,
+        a.username,
+        a.status,
+      ]),
+    ).toEqual([
+      ['8001', 'flota_a', 'migrated'],
+      ['8002', 'flota_b', 'migrated'],
+    ]);
+    expect(JSON.stringify(shown)).not.toMatch(/hash|token|code"|pw-flota/i);
+    for (const key of ['8001', 'flota_b'])
+      expect(JSON.parse((await run('accounts', 'show', key, '--json')).stdout), key).toEqual(shown);
+    const human = await run('accounts', 'show', '8002');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^Login:\s+fl\S*@\S+$/m);
+    expect(human.stdout).toMatch(/^Customer numbers:\s+8001, 8002$/m);
+    expect(human.stdout.match(/^Customer number:/gm)).toHaveLength(2);
+    expect(human.stdout).not.toMatch(/plain:|\$argon2|pw-flota|[0-9a-f]{64}/);
+    // a customer number not renewed yet: the account, no login
+    expect(JSON.parse((await run('accounts', 'show', 'legado_c', '--json')).stdout)).toMatchObject({
+      login: null,
+      accounts: [{ customerNumber: '8003', status: 'legacy', counters: { failedLogins: 0 } }],
+    });
+
+    // failed sign-ins put the login and the legacy account into back-off (an hour here)
+    const slow = {
+      POLICY_LOGIN_FAILURES_BEFORE_BACKOFF: '2',
+      POLICY_LOGIN_BACKOFF_BASE_SECONDS: '3600',
+      POLICY_LOGIN_BACKOFF_MAX_SECONDS: '3600',
+    };
+    await withUseCases(slow, async (r) => {
+      for (const identifier of [EMAIL, EMAIL, 'legado_c', 'legado_c'])
+        expect(await errorOf(r, identifier, 'mal')).toBe('invalid_credentials');
+      expect(await errorOf(r, EMAIL, NEW_PASSWORD)).toBe('throttled');
+      expect(await errorOf(r, 'legado_c', 'pw-legado-c')).toBe('throttled');
+    });
+    const blocked = JSON.parse((await run('accounts', 'show', '8001', '--json')).stdout);
+    expect(blocked.login.counters.failedLogins).toBe(2);
+    expect(blocked.login.counters.lastFailedLoginAt).toEqual(expect.any(String));
+
+    const unlocked = await run('accounts', 'unlock', '8001');
+    expect(unlocked.code).toBe(0);
+    expect(unlocked.stdout.trim()).toBe(
+      `Login ${maskEmail(EMAIL)} (customer numbers 8001, 8002): sign-in back-off cleared.`,
+    );
+    const legacy = await run('accounts', 'unlock', 'LEGADO_C', '--json');
+    expect(legacy.code).toBe(0);
+    expect(JSON.parse(legacy.stdout)).toMatchObject({
+      login: null,
+      accounts: [
+        { customerNumber: '8003', counters: { failedLogins: 0, lastFailedLoginAt: null } },
+      ],
+    });
+    expect(
+      JSON.parse((await run('accounts', 'show', EMAIL, '--json')).stdout).login.counters,
+    ).toMatchObject({ failedLogins: 0, lastFailedLoginAt: null });
+    expect((await run('accounts', 'unlock', EMAIL)).code).toBe(0); // idempotent
+    await withUseCases(slow, async (r) => {
+      const signedIn = (
+        await r.useCases.logIn({ identifier: EMAIL, password: NEW_PASSWORD, context: CONTEXT })
+      ).unwrap();
+      expect(signedIn).toMatchObject({ kind: 'signed_in', customerNumbers: ['8001', '8002'] });
+      const started = (
+        await r.useCases.logIn({
+          identifier: 'legado_c',
+          password: 'pw-legado-c',
+          context: CONTEXT,
+        })
+      ).unwrap();
+      expect(started.kind).toBe('renewal_started');
+    });
+
+    for (const key of ['nadie@x.mx', '99999']) {
+      const unknown = await run('accounts', 'unlock', key);
+      expect(unknown.code, key).toBe(1);
+      expect(unknown.stderr.trim()).toBe(
+        `renueva: no account with username, login email or customer number "${key}"`,
+      );
+    }
+    expect((await run('accounts', 'unlock')).code).toBe(2);
+  }, 240_000);
 
   it('bad usage exits 2 with a message; a missing file or a wrong header is named', async () => {
     const run = cli(env());

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshPostgresUrl, requirePostgres } from '@renueva/adapters';
+import { freshPostgresUrl, requirePostgres } from '@renueva/adapters/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { cliContract } from './cli.case.js';
 

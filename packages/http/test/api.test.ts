@@ -128,22 +128,24 @@ describe('JSON API', () => {
       customerNumber: '103',
       customerNumbers: ['102', '103'],
     });
-    expect(
-      await (await t.app.request('/api/v1/session', { headers: auth })).json(),
-    ).toMatchObject({ customerNumber: '103' }); // kept in the session
+    expect(await (await t.app.request('/api/v1/session', { headers: auth })).json()).toMatchObject({
+      customerNumber: '103',
+    }); // kept in the session
 
     const foreign = await select('2242455');
     expect(foreign.status).toBe(404);
     const error = ((await foreign.json()) as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('número de cliente');
-    expect(
-      await (await t.app.request('/api/v1/session', { headers: auth })).json(),
-    ).toMatchObject({ customerNumber: '103' }); // unchanged
+    expect(await (await t.app.request('/api/v1/session', { headers: auth })).json()).toMatchObject({
+      customerNumber: '103',
+    }); // unchanged
 
     expect((await select(103)).status).toBe(400);
     expect((await select('1'.repeat(21))).status).toBe(400);
-    expect((await t.api('/session/customer-number', {}, { method: 'PUT', headers: auth })).status).toBe(400);
+    expect(
+      (await t.api('/session/customer-number', {}, { method: 'PUT', headers: auth })).status,
+    ).toBe(400);
     const anonymous = await select('102', {});
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe(
@@ -497,12 +499,13 @@ describe('defences', () => {
 });
 
 describe('fuzzing every JSON route: never a 5xx', () => {
-  const routes = [
-    '/sessions',
-    '/renewal/resend',
-    '/renewal/complete',
-    '/recovery',
-    '/recovery/complete',
+  const routes: [string, string][] = [
+    ['POST', '/sessions'],
+    ['POST', '/renewal/resend'],
+    ['POST', '/renewal/complete'],
+    ['POST', '/recovery'],
+    ['POST', '/recovery/complete'],
+    ['PUT', '/session/customer-number'],
   ];
   const junk = fc.oneof(
     fc.string({ maxLength: 3000 }),
@@ -519,6 +522,7 @@ describe('fuzzing every JSON route: never a 5xx', () => {
       {
         identifier: junk,
         password: junk,
+        customerNumber: junk,
         flowToken: junk,
         code: junk,
         newPassword: junk,
@@ -540,19 +544,24 @@ describe('fuzzing every JSON route: never a 5xx', () => {
   it('answers 2xx/4xx with a JSON body for any input', async () => {
     const t = await testApp();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), body, contentType, async (route, b, type) => {
-        const res = await t.app.request(`/api/v1${route}`, {
-          method: 'POST',
-          body: typeof b === 'string' ? b : JSON.stringify(b),
-          headers: type ? { 'content-type': type } : {},
-        });
-        expect(res.status).toBeLessThan(500);
-        const json = await res.json();
-        if (res.status >= 400)
-          expect(json).toMatchObject({
-            error: { code: expect.any(String), message: expect.any(String) },
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        body,
+        contentType,
+        async ([method, route], b, type) => {
+          const res = await t.app.request(`/api/v1${route}`, {
+            method,
+            body: typeof b === 'string' ? b : JSON.stringify(b),
+            headers: type ? { 'content-type': type } : {},
           });
-      }),
+          expect(res.status).toBeLessThan(500);
+          const json = await res.json();
+          if (res.status >= 400)
+            expect(json).toMatchObject({
+              error: { code: expect.any(String), message: expect.any(String) },
+            });
+        },
+      ),
       { numRuns: 300 },
     );
     expect(t.errors).toEqual([]);

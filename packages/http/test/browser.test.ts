@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsoleMailer, createRenueva, DevMailbox, type Renueva } from '@renueva/adapters';
+import { maskEmail } from '@renueva/domain';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/index.js';
@@ -71,14 +72,26 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await renueva?.close();
   });
 
-  /** The code in the newest email to `to`, read from the dev mailbox like a developer would. */
-  async function codeFromMailbox(page: Page, to: string): Promise<string> {
+  interface Mail {
+    id: number;
+    to: string;
+    template: string;
+    text: string;
+  }
+  const mails = async (page: Page) =>
+    (await (await page.request.get(`${server.url}/_dev/mailbox.json`)).json()) as Mail[];
+  /** The id of the newest email so far: codes asked for after it come in newer ones. */
+  const newestMailId = async (page: Page) => Math.max(0, ...(await mails(page)).map((m) => m.id));
+
+  /**
+   * The code in the newest code email to `to` newer than `after`, read from the dev
+   * mailbox like a developer would.
+   */
+  async function codeFromMailbox(page: Page, to: string, after = 0): Promise<string> {
     for (let i = 0; i < 150; i++) {
-      const mails = (await (await page.request.get(`${server.url}/_dev/mailbox.json`)).json()) as {
-        to: string;
-        text: string;
-      }[];
-      const code = mails.filter((m) => m.to === to).map((m) => /\b(\d{6})\b/.exec(m.text)?.[1])[0];
+      const code = (await mails(page))
+        .filter((m) => m.to === to && m.id > after && m.template.endsWith('_code'))
+        .map((m) => /\b(\d{6})\b/.exec(m.text)?.[1])[0];
       if (code) return code;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -124,6 +137,65 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     await page.screenshot({ path: join(SHOTS, '04-cuenta.png') });
     await page.getByRole('button', { name: 'CERRAR SESIÓN' }).click();
     await page.waitForURL('**/iniciar-sesion?sesion=cerrada');
+    await page.close();
+  }, 60_000);
+
+  it('two customer numbers sharing one email: both renewals, then one sign-in opens both', async () => {
+    const EMAIL = 'admin@flotillas.example';
+    const SECOND_PASSWORD = 'segunda frase de la flotilla';
+    const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+    const signIn = async (identifier: string, password: string) => {
+      await page.getByLabel('Correo Electrónico / Usuario').fill(identifier);
+      await page.getByLabel('Contraseña').fill(password);
+      await page.getByRole('button', { name: 'INICIAR SESIÓN' }).click();
+    };
+    /** Legacy sign-in, then the renewal form with the code that sign-in emailed. */
+    const renew = async (username: string, legacyPassword: string, password: string) => {
+      await page.goto(`${server.url}/iniciar-sesion`);
+      const mark = await newestMailId(page);
+      await signIn(username, legacyPassword);
+      await page.waitForURL('**/renovacion');
+      expect(await page.getByRole('status').textContent()).toContain(maskEmail(EMAIL));
+      await page.getByLabel('Código').fill(await codeFromMailbox(page, EMAIL, mark));
+      await page.getByLabel('Contraseña', { exact: true }).fill(password);
+      await page.getByLabel('Confirmar Contraseña').fill(password);
+      await page.getByRole('button', { name: 'RENOVAR CONTRASEÑA' }).click();
+      await page.waitForURL('**/iniciar-sesion?renovado=1');
+      return (await page.getByRole('status').textContent()) ?? '';
+    };
+
+    const first = await renew('flotilla01', 'flotilla-uno', NEW_PASSWORD);
+    expect(first).toContain('Su correo electrónico ha sido actualizado.');
+    expect(first).not.toContain('números de cliente');
+
+    // the second customer number of the email joins the login; the password is the new one
+    const second = await renew('flotilla02', 'flotilla-dos', SECOND_PASSWORD);
+    expect(second).toContain('Su correo electrónico ha sido actualizado.');
+    expect(second).toContain('ahora accede a los números de cliente 1000504 y 1000605');
+    expect(second).toContain('su contraseña cambió a la que acaba de registrar');
+    await page.screenshot({ path: join(SHOTS, '07-renovacion-numeros-de-cliente.png') });
+
+    await signIn(EMAIL, NEW_PASSWORD);
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'Usuario o contraseña incorrectos.',
+    );
+    await signIn(EMAIL, SECOND_PASSWORD);
+    await page.waitForURL('**/cuenta');
+    const active = page.getByTestId('active-customer-number');
+    expect(await active.textContent()).toBe('1000504');
+    expect(await page.locator('main').textContent()).toContain(EMAIL);
+    const radios = page.getByRole('radio');
+    expect(await radios.count()).toBe(2);
+    expect(await page.getByRole('radio', { name: '1000504' }).isChecked()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, '08-cuenta-numeros-de-cliente.png') });
+
+    await page.getByRole('radio', { name: '1000605' }).check();
+    await page.getByRole('button', { name: 'USAR ESTE NÚMERO DE CLIENTE' }).click();
+    await page.waitForURL('**/cuenta');
+    expect(await active.textContent()).toBe('1000605');
+    expect(await page.getByRole('radio', { name: '1000605' }).isChecked()).toBe(true);
+    await page.reload(); // kept in the session
+    expect(await active.textContent()).toBe('1000605');
     await page.close();
   }, 60_000);
 

@@ -6,11 +6,8 @@ type App = Awaited<ReturnType<typeof testApp>>;
 const text = async (res: Response) => res.text();
 
 /** Posts the recovery form: the code and the new password, confirmed. */
-const enterRecoveryCode = (
-  t: App,
-  codigo: string,
-  password: string,
-) => t.post('/recuperacion/codigo', { codigo, contrasena: password, confirmacion: password });
+const enterRecoveryCode = (t: App, codigo: string, password: string) =>
+  t.post('/recuperacion/codigo', { codigo, contrasena: password, confirmacion: password });
 
 describe('pages: the seed flow', () => {
   it('/ goes to the sign-in page, which has the seed form', async () => {

@@ -1,5 +1,6 @@
-import { createMemoryPorts, DevMailbox, lastCodeFor, seedLegacyAccounts } from '@renueva/adapters';
+import { DevMailbox } from '@renueva/adapters';
 import { createUseCases, type Policies } from '@renueva/domain';
+import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '@renueva/domain/testing';
 import { type AppOptions, createApp } from '../src/index.js';
 
 export const DIEGO = {

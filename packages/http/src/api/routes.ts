@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { ERROR_STATUS } from '../error-status.js';
 import { clientIp, type RateLimit } from '../limits.js';
-import { errorSpanish, passwordProblemSpanish } from '../messages.js';
+import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, passwordProblemSpanish } from '../messages.js';
 
 // Bounds on every field: the body limit caps the total, these keep each field sane.
 const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
@@ -34,9 +34,9 @@ const SignInResult = z
       outcome: z.literal('signed_in'),
       sessionToken: z.string(),
       sessionExpiresAt: z.string().datetime(),
-      customerNumbers: z
-        .array(z.string())
-        .openapi({ description: 'Every customer number this login opens; the session starts on the first.' }),
+      customerNumbers: z.array(z.string()).openapi({
+        description: 'Every customer number this login opens; the session starts on the first.',
+      }),
     }),
     z.object({
       outcome: z.literal('renewal_started'),
@@ -335,11 +335,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
       const { customerNumber } = c.req.valid('json');
       const r = await uc.selectCustomerNumber({ token: bearerToken(c), customerNumber });
       if (r.isOk()) return c.json(me(r.value), 200);
-      return fail(
-        c,
-        r.error,
-        r.error.code === 'not_found' ? NOT_YOUR_CUSTOMER_NUMBER : undefined,
-      );
+      return fail(c, r.error, r.error.code === 'not_found' ? NOT_YOUR_CUSTOMER_NUMBER : undefined);
     },
   );
 

@@ -12,6 +12,10 @@ main{max-width:440px;margin:24px auto;padding:0 16px}
 label{display:block;font-weight:600;margin:14px 0 6px}
 input{width:100%;padding:12px;border:1px solid #9ca3af;border-radius:6px;font-size:1rem}
 input:focus{outline:3px solid #fbbf24;border-color:#b45309}
+fieldset{border:1px solid #e5e7eb;border-radius:6px;margin:16px 0 0;padding:4px 14px 8px}
+legend{padding:0 4px;font-weight:600}
+label.choice{display:flex;align-items:center;gap:10px;font-weight:400;margin:10px 0;cursor:pointer}
+label.choice input{width:20px;height:20px;margin:0;padding:0;accent-color:#ea580c}
 button{width:100%;margin-top:20px;padding:13px;border:0;border-radius:6px;background:#ea580c;color:#fff;font-weight:700;font-size:1rem;letter-spacing:.03em;cursor:pointer}
 button:hover{background:#c2410c}
 button.secondary{background:#fff;color:#9a3412;border:1px solid #9a3412;margin-top:12px;font-weight:600;letter-spacing:0}
