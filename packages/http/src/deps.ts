@@ -1,4 +1,3 @@
-import type { RateLimiterFactory } from '@renueva/adapters';
 import type { Policies, UseCases } from '@renueva/domain';
 
 /** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
@@ -13,6 +12,22 @@ export interface Mailbox {
     sentAt: Date;
   }[];
 }
+
+/**
+ * A counter of `points` per `duration` seconds per key, as rate-limiter-flexible's
+ * limiters are: `consume` rejects with a `RateLimiterRes` once the key has none left.
+ */
+export interface RateLimiter {
+  consume(key: string): Promise<unknown>;
+}
+
+/** Makes the limiters: one per prefix (`ip`, `id`), each with its own budget. */
+export type RateLimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  /** Seconds. */
+  duration: number;
+}) => RateLimiter;
 
 export interface AppLogger {
   error(obj: object, msg: string): void;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RateLimiterFactory } from '@renueva/adapters';
 import type { Context } from 'hono';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { AppOptions } from './deps.js';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppOptions, RateLimiter, RateLimiterFactory } from './deps.js';
 
 /** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientIp(c: Context, options: AppOptions): string | null {
@@ -31,7 +30,7 @@ export function rateLimits(
     points: options.rateLimits.perIdentifier,
     duration: 60,
   });
-  const consume = async (limiter: RateLimiterAbstract, key: string): Promise<number | null> => {
+  const consume = async (limiter: RateLimiter, key: string): Promise<number | null> => {
     try {
       await limiter.consume(key);
       return null;
