@@ -1,19 +1,6 @@
 import { createHash } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppOptions, RateLimiter, RateLimiterFactory } from './deps.js';
-
-/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
-export function clientIp(c: Context, options: AppOptions): string | null {
-  if (options.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  // no Node server, no socket: `app.request()` (the tests) runs without one
-  if (!c.env) return null;
-  return getConnInfo(c).remote.address ?? null;
-}
 
 /**
  * Per-IP and per-identifier limits on the credential endpoints, counted where

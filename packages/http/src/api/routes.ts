@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DomainError } from '@renueva/domain';
 import type { Context } from 'hono';
 import type { AppDeps, AppOptions } from '../deps.js';
-import { ERROR_STATUS } from '../error-status.js';
-import { clientIp, type RateLimit } from '../limits.js';
+import { ERROR_STATUS, errorStatus } from '../error-status.js';
+import type { RateLimit } from '../limits.js';
 import { errorSpanish, passwordProblemSpanish } from '../messages.js';
+import { requestContext } from '../request-context.js';
 
 // Bounds on every field: the body limit caps the total, these keep each field sane.
 const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
@@ -124,27 +125,18 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
       }
     },
   });
-  const ctx = (c: Context) => ({
-    ip: clientIp(c, options),
-    userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
-  });
+  const ctx = (c: Context) => requestContext(c, options);
   const fail = (c: Context, error: DomainError) => {
-    const status = ERROR_STATUS[error.code];
-    if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
-    const retryAt =
-      error.code === 'throttled' || error.code === 'resend_too_soon' ? error.retryAt : undefined;
-    if (retryAt)
-      c.header(
-        'Retry-After',
-        String(Math.max(1, Math.ceil((retryAt.getTime() - now().getTime()) / 1000))),
-      );
+    const status = errorStatus(c, error, now());
     return c.json(
       {
         error: {
           code: error.code,
           message: errorSpanish(error, now()),
           ...(error.code === 'code_invalid' ? { attemptsLeft: error.attemptsLeft } : {}),
-          ...(retryAt !== undefined ? { retryAt: retryAt?.toISOString() ?? null } : {}),
+          ...(error.code === 'throttled' || error.code === 'resend_too_soon'
+            ? { retryAt: error.retryAt?.toISOString() ?? null }
+            : {}),
           ...(error.code === 'email_taken' && error.maskedEmail
             ? { maskedEmail: error.maskedEmail }
             : {}),
