@@ -1,4 +1,4 @@
-import type { Policies, UseCases } from '@renueva/domain';
+import type { Clock, Policies, UseCases } from '@renueva/domain';
 
 /** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
 export interface Mailbox {
@@ -54,8 +54,8 @@ export interface AppDeps {
   mailbox: Mailbox | null;
   isReady: () => Promise<boolean>;
   logger: AppLogger;
-  /** What time it is, for messages ("en 45 segundos"); the system clock by default. */
-  now?: () => Date;
+  /** What time it is, for messages ("en 45 segundos") and Retry-After. */
+  clock: Clock;
   /** Where the rate limits count: this process by default; PostgreSQL to share them. */
   rateLimiters?: RateLimiterFactory;
   options?: Partial<AppOptions>;

@@ -371,6 +371,7 @@ describe('defences', () => {
       mailbox: null,
       isReady: async () => false,
       logger: { error: () => undefined },
+      clock: t.ports.clock,
     });
     expect((await app.request('/_dev/mailbox')).status).toBe(404);
     expect((await app.request('/readyz')).status).toBe(503);

@@ -108,7 +108,7 @@ const post = <B extends z.ZodType, R extends z.ZodType>(
 /** The JSON API: the same operations as the pages, for other clients. */
 export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) {
   const uc = deps.useCases;
-  const now = deps.now ?? (() => new Date());
+  const now = () => deps.clock.now();
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {

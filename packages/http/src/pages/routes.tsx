@@ -37,7 +37,7 @@ async function readForm(c: Context, ...names: string[]): Promise<Record<string, 
 export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, limit: RateLimit) {
   const app = new Hono();
   const uc = deps.useCases;
-  const now = deps.now ?? (() => new Date());
+  const now = () => deps.clock.now();
   const portalName = options.portalName;
   const minLength = deps.policies.passwordMinLength;
   const ctx = (c: Context) => requestContext(c, options);
