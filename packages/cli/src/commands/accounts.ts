@@ -84,9 +84,10 @@ export async function accountsSetEmail(
   options: { json: boolean },
 ): Promise<void> {
   const actor = `cli:${ctx.env.USER ?? userInfo().username}`;
-  const result = await withRenueva(ctx, (r) =>
-    r.useCases.setRegisteredEmail({ customerNumber, email, actor }),
-  );
+  const { result, clock } = await withRenueva(ctx, async (r) => ({
+    result: await r.useCases.setRegisteredEmail({ customerNumber, email, actor }),
+    clock: r.clock,
+  }));
   if (result.isErr()) {
     const e = result.error;
     const reasons: Partial<Record<typeof e.code, string>> = {
@@ -96,7 +97,7 @@ export async function accountsSetEmail(
       invalid_input: e.code === 'invalid_input' ? `${e.field}: ${e.message}` : '',
     };
     throw new CliError(
-      reasons[e.code] ?? errorSpanish(e, new Date()),
+      reasons[e.code] ?? errorSpanish(e, clock.now()),
       e.code === 'invalid_input' ? 2 : 1,
     );
   }

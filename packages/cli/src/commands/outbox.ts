@@ -34,7 +34,7 @@ export async function outboxRetry(
     throw new CliError('give either an email id or --all-dead, not both', 2);
   if (id && !/^\d+$/.test(id)) throw new CliError(`"${id}" is not an outbox id (a number)`, 2);
   const revived = await withRenueva(ctx, (r) =>
-    r.outbox.retry(id ? { id } : { allDead: true }, new Date()),
+    r.outbox.retry(id ? { id } : { allDead: true }, r.clock.now()),
   );
   if (id && revived === 0)
     throw new CliError(
