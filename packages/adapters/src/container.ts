@@ -42,6 +42,7 @@ import { PostgresAccountRepository } from './sql/postgres-account-repository.js'
 import { PostgresAuditLog } from './sql/postgres-audit-log.js';
 import { PostgresOutbox } from './sql/postgres-outbox.js';
 import { PostgresSessionStore } from './sql/postgres-session-store.js';
+import { SystemClock } from './system-clock.js';
 
 /** Everything a transport needs, resolved once. Handlers get plain values from it. */
 export interface Renueva {
@@ -50,6 +51,8 @@ export interface Renueva {
   useCases: UseCases;
   accounts: AccountRepository;
   outbox: Outbox;
+  /** What time it is: the system clock, unless `overrides` pinned one. */
+  clock: Clock;
   /** The last emails, only with the console mailer (development). */
   mailbox: DevMailbox | null;
   logger: Logger;
@@ -188,7 +191,7 @@ export async function createRenueva(
     [T.secret],
   );
   bind<Store>(T.database).toResolvedValue(openStore, [T.config, T.secretBox]);
-  bind<Clock>(T.clock).toConstantValue({ now: () => new Date() });
+  bind<Clock>(T.clock).toConstantValue(new SystemClock());
   bind(T.secrets).toResolvedValue((secret: string) => new NodeSecrets(secret), [T.secret]);
   // one bound for all CPU-heavy password work: argon2id hashing and slow legacy schemes
   const passwordWork = new WorkLimiter();
@@ -264,6 +267,7 @@ export async function createRenueva(
     useCases,
     accounts: ports.accounts,
     outbox: ports.outbox,
+    clock: ports.clock,
     mailbox,
     logger,
     demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],

@@ -21,4 +21,5 @@ export * from './mail/index.js';
 export * from './memory/index.js';
 export * from './rate-limits.js';
 export * from './sql/index.js';
+export { SystemClock } from './system-clock.js';
 export * from './testing/index.js';

@@ -153,8 +153,13 @@ export async function run(
   }
 }
 
-run(process.argv.slice(2)).then((code) => {
+/**
+ * The `renueva` executable (bin/renueva.js calls it): runs `argv` and sets the exit code;
+ * every command but a running `serve` exits as soon as it is done.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const code = await run(argv);
   process.exitCode = code;
   // PGlite and pools are closed by each command; exit promptly anyway
-  if (code !== 0 || process.argv[2] !== 'serve') setImmediate(() => process.exit(code));
-});
+  if (code !== 0 || argv[0] !== 'serve') setImmediate(() => process.exit(code));
+}

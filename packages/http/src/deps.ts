@@ -1,5 +1,4 @@
-import type { RateLimiterFactory } from '@renueva/adapters';
-import type { Policies, UseCases } from '@renueva/domain';
+import type { Clock, Policies, UseCases } from '@renueva/domain';
 
 /** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
 export interface Mailbox {
@@ -13,6 +12,22 @@ export interface Mailbox {
     sentAt: Date;
   }[];
 }
+
+/**
+ * A counter of `points` per `duration` seconds per key, as rate-limiter-flexible's
+ * limiters are: `consume` rejects with a `RateLimiterRes` once the key has none left.
+ */
+export interface RateLimiter {
+  consume(key: string): Promise<unknown>;
+}
+
+/** Makes the limiters: one per prefix (`ip`, `id`), each with its own budget. */
+export type RateLimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  /** Seconds. */
+  duration: number;
+}) => RateLimiter;
 
 export interface AppLogger {
   error(obj: object, msg: string): void;
@@ -39,8 +54,8 @@ export interface AppDeps {
   mailbox: Mailbox | null;
   isReady: () => Promise<boolean>;
   logger: AppLogger;
-  /** What time it is, for messages ("en 45 segundos"); the system clock by default. */
-  now?: () => Date;
+  /** What time it is, for messages ("en 45 segundos") and Retry-After. */
+  clock: Clock;
   /** Where the rate limits count: this process by default; PostgreSQL to share them. */
   rateLimiters?: RateLimiterFactory;
   options?: Partial<AppOptions>;

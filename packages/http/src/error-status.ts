@@ -1,4 +1,5 @@
-import type { ErrorCode } from '@renueva/domain';
+import type { DomainError, ErrorCode } from '@renueva/domain';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
@@ -23,3 +24,21 @@ export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   already_migrated: 409,
 };
+
+/** Seconds until the error says to come back (at least 1), or null when it does not say. */
+function retryAfterSeconds(error: DomainError, now: Date): number | null {
+  if (error.code === 'busy') return error.retryAfterSeconds;
+  const retryAt =
+    error.code === 'throttled' || error.code === 'resend_too_soon' ? error.retryAt : null;
+  return retryAt ? Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) : null;
+}
+
+/**
+ * The status of a domain error, pages and API alike; sets Retry-After on `c` when the
+ * error says when to come back (counted from `now`). The body is each transport's own.
+ */
+export function errorStatus(c: Context, error: DomainError, now: Date): ContentfulStatusCode {
+  const retryAfter = retryAfterSeconds(error, now);
+  if (retryAfter !== null) c.header('Retry-After', String(retryAfter));
+  return ERROR_STATUS[error.code];
+}

@@ -1,19 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RateLimiterFactory } from '@renueva/adapters';
-import type { Context } from 'hono';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { AppOptions } from './deps.js';
-
-/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
-export function clientIp(c: Context, options: AppOptions): string | null {
-  if (options.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  return incoming?.socket?.remoteAddress ?? null;
-}
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppOptions, RateLimiter, RateLimiterFactory } from './deps.js';
 
 /**
  * Per-IP and per-identifier limits on the credential endpoints, counted where
@@ -31,7 +18,7 @@ export function rateLimits(
     points: options.rateLimits.perIdentifier,
     duration: 60,
   });
-  const consume = async (limiter: RateLimiterAbstract, key: string): Promise<number | null> => {
+  const consume = async (limiter: RateLimiter, key: string): Promise<number | null> => {
     try {
       await limiter.consume(key);
       return null;

@@ -1,8 +1,7 @@
-import type { RateLimiterFactory } from '@renueva/adapters';
 import fc from 'fast-check';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/deps.js';
+import { type RateLimiterFactory, resolveOptions } from '../src/deps.js';
 import { rateLimits } from '../src/limits.js';
 import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
 
@@ -492,6 +491,7 @@ describe('defences', () => {
       mailbox: null,
       isReady: async () => false,
       logger: { error: () => undefined },
+      clock: t.ports.clock,
     });
     expect((await app.request('/_dev/mailbox')).status).toBe(404);
     expect((await app.request('/readyz')).status).toBe(503);

@@ -48,6 +48,7 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
         mailbox,
         isReady: renueva.isReady,
         logger: renueva.logger,
+        clock: renueva.clock,
       },
       { port: 0, hostname: '127.0.0.1' },
     );

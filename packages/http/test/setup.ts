@@ -41,7 +41,7 @@ export async function testApp(options: Partial<AppOptions> = {}, policies?: Part
     mailbox,
     isReady: async () => true,
     logger: { error: (e) => errors.push(e) },
-    now: () => ports.clock.now(),
+    clock: ports.clock,
     options: { rateLimits: { perIp: 1000, perIdentifier: 1000 }, ...options },
   });
 

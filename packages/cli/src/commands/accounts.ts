@@ -154,9 +154,10 @@ export async function accountsSetEmail(
   email: string,
   options: { json: boolean },
 ): Promise<void> {
-  const result = await withRenueva(ctx, (r) =>
-    r.useCases.setRegisteredEmail({ customerNumber, email, actor: actorOf(ctx) }),
-  );
+  const { result, clock } = await withRenueva(ctx, async (r) => ({
+    result: await r.useCases.setRegisteredEmail({ customerNumber, email, actor: actorOf(ctx) }),
+    clock: r.clock,
+  }));
   if (result.isErr()) {
     const e = result.error;
     const reasons: Partial<Record<typeof e.code, string>> = {
@@ -165,7 +166,7 @@ export async function accountsSetEmail(
       invalid_input: e.code === 'invalid_input' ? `${e.field}: ${e.message}` : '',
     };
     throw new CliError(
-      reasons[e.code] ?? errorSpanish(e, new Date()),
+      reasons[e.code] ?? errorSpanish(e, clock.now()),
       e.code === 'invalid_input' ? 2 : 1,
     );
   }

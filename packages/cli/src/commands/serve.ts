@@ -19,6 +19,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
       mailbox: renueva.mailbox,
       isReady: renueva.isReady,
       logger: renueva.logger,
+      clock: renueva.clock,
       rateLimiters: renueva.rateLimiters,
       options: {
         publicUrl: config.publicUrl,

@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DomainError, ValidSession } from '@renueva/domain';
 import type { Context } from 'hono';
 import type { AppDeps, AppOptions } from '../deps.js';
-import { ERROR_STATUS } from '../error-status.js';
-import { clientIp, type RateLimit } from '../limits.js';
+import { ERROR_STATUS, errorStatus } from '../error-status.js';
+import type { RateLimit } from '../limits.js';
 import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, passwordProblemSpanish } from '../messages.js';
+import { requestContext } from '../request-context.js';
 
 // Bounds on every field: the body limit caps the total, these keep each field sane.
 const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
@@ -133,7 +134,7 @@ const me = (v: ValidSession) => ({
 /** The JSON API: the same operations as the pages, for other clients. */
 export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) {
   const uc = deps.useCases;
-  const now = deps.now ?? (() => new Date());
+  const now = () => deps.clock.now();
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -150,28 +151,19 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
       }
     },
   });
-  const ctx = (c: Context) => ({
-    ip: clientIp(c, options),
-    userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
-  });
+  const ctx = (c: Context) => requestContext(c, options);
   /** The error answer; `message` replaces the generic one where the route knows better. */
   const fail = (c: Context, error: DomainError, message?: string) => {
-    const status = ERROR_STATUS[error.code];
-    if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
-    const retryAt =
-      error.code === 'throttled' || error.code === 'resend_too_soon' ? error.retryAt : undefined;
-    if (retryAt)
-      c.header(
-        'Retry-After',
-        String(Math.max(1, Math.ceil((retryAt.getTime() - now().getTime()) / 1000))),
-      );
+    const status = errorStatus(c, error, now());
     return c.json(
       {
         error: {
           code: error.code,
           message: message ?? errorSpanish(error, now()),
           ...(error.code === 'code_invalid' ? { attemptsLeft: error.attemptsLeft } : {}),
-          ...(retryAt !== undefined ? { retryAt: retryAt?.toISOString() ?? null } : {}),
+          ...(error.code === 'throttled' || error.code === 'resend_too_soon'
+            ? { retryAt: error.retryAt?.toISOString() ?? null }
+            : {}),
           ...(error.code === 'password_rejected'
             ? {
                 reasons: error.reasons.map((r) => ({

@@ -3,9 +3,10 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { CookieJar, DoneInfo } from '../cookies.js';
 import type { AppDeps, AppOptions } from '../deps.js';
-import { ERROR_STATUS } from '../error-status.js';
-import { clientIp, type RateLimit } from '../limits.js';
+import { errorStatus } from '../error-status.js';
+import type { RateLimit } from '../limits.js';
 import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, whenSpanish } from '../messages.js';
+import { requestContext } from '../request-context.js';
 import {
   AccountPage,
   MailboxPage,
@@ -54,13 +55,10 @@ async function readForm(c: Context, ...names: string[]): Promise<Record<string, 
 export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, limit: RateLimit) {
   const app = new Hono();
   const uc = deps.useCases;
-  const now = deps.now ?? (() => new Date());
+  const now = () => deps.clock.now();
   const portalName = options.portalName;
   const minLength = deps.policies.passwordMinLength;
-  const ctx = (c: Context) => ({
-    ip: clientIp(c, options),
-    userAgent: c.req.header('user-agent')?.slice(0, 200) ?? null,
-  });
+  const ctx = (c: Context) => requestContext(c, options);
   /** The Código / Contraseña / Confirmar Contraseña form, for a renewal or a recovery. */
   const codeInput = async (c: Context, flowToken: string) => {
     const form = await readForm(c, 'codigo', 'contrasena', 'confirmacion');
@@ -77,28 +75,17 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     title: 'Error',
     text: errorSpanish(error, now()),
   });
-  const statusOf = (c: Context, error: DomainError) => {
-    if (error.code === 'busy') c.header('Retry-After', String(error.retryAfterSeconds));
-    if ((error.code === 'throttled' && error.retryAt) || error.code === 'resend_too_soon') {
-      const at = error.code === 'resend_too_soon' ? error.retryAt : (error.retryAt as Date);
-      c.header(
-        'Retry-After',
-        String(Math.max(1, Math.ceil((at.getTime() - now().getTime()) / 1000))),
-      );
-    }
-    return ERROR_STATUS[error.code];
-  };
+  const statusOf = (c: Context, error: DomainError) => errorStatus(c, error, now());
   /** Too many requests from this IP or for this identifier: a 429 with Retry-After. */
   const limited = async (c: Context, identifier: string | null): Promise<Notice | null> => {
     const wait = await limit(ctx(c).ip, identifier);
     if (wait === null) return null;
-    c.header('Retry-After', String(wait));
-    c.status(429);
-    return {
-      kind: 'error',
-      title: 'Error',
-      text: `Demasiados intentos. Por seguridad, inténtalo de nuevo ${whenSpanish(new Date(now().getTime() + wait * 1000), now())}.`,
+    const error: DomainError = {
+      code: 'throttled',
+      retryAt: new Date(now().getTime() + wait * 1000),
     };
+    c.status(statusOf(c, error));
+    return errorNotice(error);
   };
   const resendHint = (resendAt: string | null) => {
     const at = resendAt ? new Date(resendAt) : null;
