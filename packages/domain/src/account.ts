@@ -50,6 +50,7 @@ export interface MigratedAccount extends AccountBase {
 
 /** A customer account: the state machine `legacy -> pending_renewal -> migrated`. */
 export type Account = LegacyAccount | PendingRenewal | MigratedAccount;
+/** `legacy`, `pending_renewal` or `migrated`: the discriminant of `Account`. */
 export type AccountStatus = Account['status'];
 
 /**

@@ -11,6 +11,10 @@ export interface RequestContext {
   userAgent: string | null;
 }
 
+/**
+ * An email the domain asks for, as data: the template and what it needs. Written to the
+ * outbox by `AccountRepository.save`; the `secret` part (a code) is encrypted at rest.
+ */
 export interface EmailMessage {
   template: EmailTemplate;
   to: string;
@@ -31,6 +35,7 @@ export interface EmailMessage {
   secret?: { code: string };
 }
 
+/** What an audit entry records. */
 export type AuditAction =
   | 'login_succeeded'
   | 'login_failed'
@@ -45,6 +50,7 @@ export type AuditAction =
   | 'unlocked'
   | 'imported';
 
+/** One audited event, written with the save that caused it (or alone, for unknown users). */
 export interface AuditEntry {
   action: AuditAction;
   /** The customer account concerned, if any. */
@@ -57,4 +63,5 @@ export interface AuditEntry {
   detail: Record<string, string | number | boolean | null>;
 }
 
+/** What a transition asks for besides the new state: an email to send or an entry to audit. */
 export type Effect = { type: 'email'; email: EmailMessage } | { type: 'audit'; entry: AuditEntry };

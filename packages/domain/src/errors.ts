@@ -34,8 +34,10 @@ export type DomainError =
   | { code: 'not_found' }
   | { code: 'already_migrated' };
 
+/** The `code` of every `DomainError`: what a transport maps to a status. */
 export type ErrorCode = DomainError['code'];
 
+/** Why a new password was refused; `checkNewPassword` reports every one that applies. */
 export type PasswordProblem =
   | { kind: 'too_short'; min: number }
   | { kind: 'too_long'; max: number }

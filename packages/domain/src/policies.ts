@@ -39,7 +39,9 @@ export const policiesSchema = z
     message: 'sessionIdleSeconds must not exceed sessionAbsoluteSeconds',
   });
 
+/** The rules in force, every field present (see `policiesSchema` for each one). */
 export type Policies = z.output<typeof policiesSchema>;
+/** Some of the rules, to be resolved over the defaults by `resolvePolicies`. */
 export type PolicyOverrides = z.input<typeof policiesSchema>;
 
 /** The defaults of the design brief. */

@@ -73,11 +73,13 @@ export interface LegacyImportRow {
   passwordHash: string;
 }
 
+/** An import row left out, with its line in the file and why (in English, for the operator). */
 export interface RejectedRow {
   line: number;
   reason: string;
 }
 
+/** What an import did (or, dry, would do), row by row. */
 export interface ImportOutcome {
   inserted: number;
   updated: number;
@@ -95,6 +97,7 @@ export interface ImportOutcome {
   emailShared: number;
 }
 
+/** A signed-in login, stored by the hash of its token. */
 export interface Session {
   /** Hash of the token: the token itself is never stored. */
   idHash: string;
@@ -107,6 +110,7 @@ export interface Session {
   expiresAt: Date;
 }
 
+/** Sessions of logins. Expiry is decided by `validateSession`, not by the store. */
 export interface SessionStore {
   create(session: Session): Promise<void>;
   /** `null` when there is no such session (expired ones may still be returned). */
@@ -151,6 +155,7 @@ export interface PasswordStrength {
   ): { acceptable: true } | { acceptable: false; feedback: string | null };
 }
 
+/** The current time: the domain never reads the system clock itself. */
 export interface Clock {
   now(): Date;
 }
@@ -169,12 +174,14 @@ export interface Secrets {
   matches(value: string, expectedHash: string): boolean;
 }
 
+/** A claimed outbox message, with its secrets, ready for the `Mailer`. */
 export interface OutboxMessage {
   id: string;
   email: EmailMessage;
   attempts: number;
 }
 
+/** An outbox message as support lists it: no content, no secret. */
 export interface OutboxEntry {
   id: string;
   template: EmailMessage['template'];
@@ -208,6 +215,7 @@ export interface Outbox {
   countByStatus(): Promise<Record<OutboxEntry['status'], number>>;
 }
 
+/** What a `Mailer` reports for one email. */
 export type DeliveryResult =
   | { status: 'sent'; providerId: string | null }
   /** 5xx, timeouts, 429: try again later. */
@@ -215,11 +223,13 @@ export type DeliveryResult =
   /** Inactive recipient, invalid address...: never try again. */
   | { status: 'permanent'; reason: string };
 
+/** Renders and sends emails (Postmark, a console, ...). */
 export interface Mailer {
   /** Renders and sends; never throws for delivery failures, returns them. */
   send(email: EmailMessage): Promise<DeliveryResult>;
 }
 
+/** The audit trail. Entries of a state change are written by `AccountRepository.save`. */
 export interface AuditLog {
   /** For events with no account state to save (e.g. a failed sign-in of an unknown user). */
   append(entries: AuditEntry[]): Promise<void>;
@@ -227,4 +237,5 @@ export interface AuditLog {
   countByAction(since: Date | null): Promise<Partial<Record<AuditAction, number>>>;
 }
 
+/** What `AccountRepository.save` answers: written, or `conflict` and nothing written. */
 export type SaveResult = Result<void, SaveError>;

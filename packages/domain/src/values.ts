@@ -39,6 +39,7 @@ export function parseLegacyUsername(raw: string): Result<string, DomainError> {
 /** The case-insensitive identity of a legacy username. */
 export const usernameKey = (username: string): string => username.trim().toLowerCase();
 
+/** A customer number: 1 to 20 digits, surrounding spaces trimmed. */
 export function parseCustomerNumber(raw: string): Result<string, DomainError> {
   const value = raw.trim();
   return customerNumberSchema.safeParse(value).success

@@ -37,6 +37,7 @@ async function findFlow(
 const renewalOf = (flow: Flow | null): PendingRenewal | null =>
   flow?.holder === 'account' && flow.account.origin === 'login' ? flow.account : null;
 
+/** A new renewal code went out. */
 export interface ResendOutcome {
   maskedEmail: string;
   resendAvailableAt: Date;
@@ -74,6 +75,7 @@ export const resendRenewalCode =
       });
     });
 
+/** What the renewal and recovery forms send: the flow, its code and the new password twice. */
 export interface CodeInput {
   flowToken: string;
   code: string;
@@ -82,6 +84,7 @@ export interface CodeInput {
   context: RequestContext;
 }
 
+/** A finished renewal or recovery: the customer signs in again with `loginEmail`. */
 export interface Completed {
   /** The login from now on. */
   loginEmail: string;
@@ -228,6 +231,7 @@ export const completeRenewal = (ports: CompletePorts) => completeWithCode(ports,
  */
 export const completeRecovery = (ports: CompletePorts) => completeWithCode(ports, 'recovery');
 
+/** The answer to a recovery request, the same whether or not a code went out. */
 export interface RecoveryRequested {
   /** Always present, real or not, so the answer does not reveal whether the account exists. */
   flowToken: string;

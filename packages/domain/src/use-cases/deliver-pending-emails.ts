@@ -1,5 +1,6 @@
 import type { Ports } from './deps.js';
 
+/** What one delivery round did with the messages it claimed. */
 export interface DeliveryReport {
   sent: number;
   retried: number;

@@ -9,6 +9,7 @@ import type { Ports } from './deps.js';
 import { startSession } from './sessions.js';
 import { deliverableEmail, holderWrite, RETRY, retryOnConflict, sendCode } from './shared.js';
 
+/** What a sign-in that is not an error leads to. */
 export type LogInOutcome =
   /** Email + current password of a login: a session on its first customer number. */
   | {
@@ -31,6 +32,7 @@ export type LogInOutcome =
   /** Legacy username of a renewed customer number + its login's password: sign in with the email now. */
   | { kind: 'login_is_email'; maskedEmail: string };
 
+/** The sign-in form: an email or a legacy username, and a password. */
 export interface LogInInput {
   identifier: string;
   password: string;

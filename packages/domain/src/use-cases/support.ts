@@ -112,6 +112,7 @@ export const retryOutbox =
   (input: { id: string } | { allDead: true }): Promise<number> =>
     ports.outbox.retry(input, ports.clock.now());
 
+/** How far the migration is, for support and operations (`renueva stats`). */
 export interface MigrationStats {
   /** Customer accounts per status, their total, and the logins the migrated ones belong to. */
   accounts: Record<AccountStatus | 'logins', number> & { total: number; percentMigrated: number };
@@ -120,6 +121,7 @@ export interface MigrationStats {
   emails: Record<OutboxEntry['status'], number>;
 }
 
+/** Counts of audited events over a period. */
 export interface ActivityCounts {
   renewalsStarted: number;
   codesSent: number;

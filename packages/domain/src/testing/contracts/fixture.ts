@@ -16,6 +16,7 @@ export interface StoreFixture {
   audit: AuditLog;
 }
 
+/** Makes fresh, empty stores: called before each test of a contract suite. */
 export type MakeFixture = () => Promise<StoreFixture>;
 
 export const T0 = new Date('2026-03-02T16:00:00.000Z');

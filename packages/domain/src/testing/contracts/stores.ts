@@ -27,6 +27,7 @@ async function enqueue(f: StoreFixture, emails: EmailMessage[]) {
   ).unwrap();
 }
 
+/** The `SessionStore` contract, as vitest tests named after `name`. */
 export function sessionStoreContract(name: string, make: MakeFixture) {
   describe(`SessionStore contract: ${name}`, () => {
     let f: StoreFixture;
@@ -68,6 +69,7 @@ export function sessionStoreContract(name: string, make: MakeFixture) {
   });
 }
 
+/** The `Outbox` contract (its messages are enqueued by `AccountRepository.save`). */
 export function outboxContract(name: string, make: MakeFixture) {
   describe(`Outbox contract: ${name}`, () => {
     let f: StoreFixture;
@@ -135,6 +137,7 @@ export function outboxContract(name: string, make: MakeFixture) {
   });
 }
 
+/** The `AuditLog` contract. */
 export function auditLogContract(name: string, make: MakeFixture) {
   describe(`AuditLog contract: ${name}`, () => {
     it('appends and counts by action, all time or since a time', async () => {
@@ -172,7 +175,7 @@ export function auditLogContract(name: string, make: MakeFixture) {
   });
 }
 
-/** Every store contract, for one implementation. */
+/** The `SessionStore`, `Outbox` and `AuditLog` contracts, for one implementation. */
 export function storeContracts(name: string, make: MakeFixture) {
   sessionStoreContract(name, make);
   outboxContract(name, make);
