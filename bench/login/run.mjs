@@ -14,14 +14,9 @@
 // all with the set-up. Run `npm run build` first when the sources changed.
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import {
-  ARGON2ID_PARAMS,
-  Argon2PasswordHasher,
-  createMemoryPorts,
-  lastCodeFor,
-  seedLegacyAccounts,
-} from '@renueva/adapters';
+import { ARGON2ID_PARAMS, Argon2PasswordHasher } from '@renueva/adapters';
 import { createUseCases } from '@renueva/domain';
+import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '@renueva/domain/testing';
 
 const rounds = Math.max(1, Math.round(Number(process.argv[2] ?? 5)));
 const roundSeconds = 1;
