@@ -5,23 +5,12 @@ import {
   type Login,
   type Ports,
 } from '@renueva/domain';
+import { createMemoryPorts, numRuns, seedLegacyAccounts } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryPorts,
-  type Database,
-  freshPostgresUrl,
-  migrate,
-  openDatabase,
-  PostgresAccountRepository,
-  PostgresAuditLog,
-  PostgresOutbox,
-  PostgresSessionStore,
-  SecretBox,
-  seedLegacyAccounts,
-} from '../src/index.js';
-import { TEST_SECRET } from './sql-fixture.js';
-import { numRuns } from './use-cases/runs.js';
+import { type Database, migrate, openDatabase } from '../src/index.js';
+import { freshPostgresUrl } from '../src/testing/index.js';
+import { sqlPorts } from './sql-fixture.js';
 
 /**
  * The login invariants of issue 8, checked after every step of random runs (renewals,
@@ -218,16 +207,6 @@ async function checkTables(db: Database) {
     (SELECT count(*) FROM accounts WHERE (status = 'migrated') <> (login_id IS NOT NULL)
       OR (login_id IS NOT NULL AND legacy_password_hash IS NOT NULL)) AS bad_accounts`);
   expect(Object.values(row ?? {}).map(Number)).toEqual([0, 0, 0]);
-}
-
-function sqlPorts(db: Database) {
-  const box = new SecretBox(TEST_SECRET);
-  return createMemoryPorts({
-    accounts: new PostgresAccountRepository(db, box),
-    sessions: new PostgresSessionStore(db),
-    outbox: new PostgresOutbox(db, box),
-    audit: new PostgresAuditLog(db),
-  });
 }
 
 async function sqlProperty(open: () => Promise<Database>, runs: number) {

@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createUseCases } from '@renueva/domain';
+import {} from '@renueva/domain/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryPorts,
-  type Database,
-  freshPostgresUrl,
-  migrate,
-  openDatabase,
-  PostgresAccountRepository,
-  PostgresAuditLog,
-  PostgresOutbox,
-  PostgresSessionStore,
-  SecretBox,
-} from '../src/index.js';
+import { type Database, migrate, openDatabase } from '../src/index.js';
 import { MIGRATIONS } from '../src/sql/migrations.js';
-import { TEST_SECRET } from './sql-fixture.js';
+import { freshPostgresUrl } from '../src/testing/index.js';
+import { sqlPorts } from './sql-fixture.js';
 
 const fake = (password: string) => `fake$${createHash('sha256').update(password).digest('hex')}`;
 const T = (s: number) => new Date(Date.UTC(2026, 2, 2, 16, 0, s));
@@ -115,20 +106,10 @@ async function oldStore(db: Database) {
   );
 }
 
-function portsOn(db: Database) {
-  const box = new SecretBox(TEST_SECRET);
-  return createMemoryPorts({
-    accounts: new PostgresAccountRepository(db, box),
-    sessions: new PostgresSessionStore(db),
-    outbox: new PostgresOutbox(db, box),
-    audit: new PostgresAuditLog(db),
-  });
-}
-
 async function migratesOldStore(db: Database) {
   await oldStore(db);
   expect(await migrate(db)).toEqual(['003-logins']);
-  const ports = portsOn(db);
+  const ports = sqlPorts(db);
   const { accounts } = ports;
 
   // every migrated account is a login of its own (same id), same password, nothing lost

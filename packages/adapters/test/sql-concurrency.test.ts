@@ -4,22 +4,11 @@ import {
   type EmailMessage,
   type Mailer,
 } from '@renueva/domain';
+import { seedLegacyAccounts } from '@renueva/domain/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createMemoryPorts,
-  type Database,
-  freshPostgresUrl,
-  migrate,
-  openDatabase,
-  PostgresAccountRepository,
-  PostgresAuditLog,
-  PostgresOutbox,
-  PostgresSessionStore,
-  requirePostgres,
-  SecretBox,
-  seedLegacyAccounts,
-} from '../src/index.js';
-import { TEST_SECRET } from './sql-fixture.js';
+import { type Database, migrate, openDatabase, PostgresOutbox, SecretBox } from '../src/index.js';
+import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
+import { sqlPorts, TEST_SECRET } from './sql-fixture.js';
 
 const enabled = requirePostgres();
 const ctx = { ip: '127.0.0.1', userAgent: 'test' };
@@ -28,13 +17,7 @@ const PASSWORD = 'una frase bastante larga';
 /** Use cases on a real PostgreSQL server (fast fakes for hashing, a fixed clock). */
 async function onPostgres(db: Database) {
   await db.query('TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
-  const box = new SecretBox(TEST_SECRET);
-  const ports = createMemoryPorts({
-    accounts: new PostgresAccountRepository(db, box),
-    sessions: new PostgresSessionStore(db),
-    outbox: new PostgresOutbox(db, box),
-    audit: new PostgresAuditLog(db),
-  });
+  const ports = sqlPorts(db);
   await seedLegacyAccounts(ports, [
     {
       username: 'dbarronrmz1',
@@ -211,11 +194,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
         return { status: 'sent', providerId: null };
       }
     }
-    const base = createMemoryPorts();
-    const seeded = createMemoryPorts({
-      accounts: new PostgresAccountRepository(database, box),
-      outbox: new PostgresOutbox(database, box),
-    });
+    const seeded = sqlPorts(database);
     await seedLegacyAccounts(
       seeded,
       Array.from({ length: 60 }, (_, i) => ({
@@ -232,7 +211,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
       ).unwrap();
     const dispatcher = () =>
       createUseCases({
-        ...base,
+        ...seeded,
         outbox: new PostgresOutbox(database, box),
         mailer: new SlowCountingMailer(),
       }).deliverPendingEmails;

@@ -1,4 +1,4 @@
-import type { MakeFixture } from '@renueva/domain/testing';
+import { createMemoryPorts, type MakeFixture } from '@renueva/domain/testing';
 import { afterAll } from 'vitest';
 import {
   type Database,
@@ -27,12 +27,20 @@ export function sqlFixture(open: () => Promise<Database>): MakeFixture {
     await d.query(
       'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
     );
-    const box = new SecretBox(TEST_SECRET);
-    return {
-      accounts: new PostgresAccountRepository(d, box),
-      sessions: new PostgresSessionStore(d),
-      outbox: new PostgresOutbox(d, box),
-      audit: new PostgresAuditLog(d),
-    };
+    return sqlStores(d);
   };
 }
+
+/** The four SQL stores on one database (the test secret encrypts the outbox). */
+export function sqlStores(db: Database) {
+  const box = new SecretBox(TEST_SECRET);
+  return {
+    accounts: new PostgresAccountRepository(db, box),
+    sessions: new PostgresSessionStore(db),
+    outbox: new PostgresOutbox(db, box),
+    audit: new PostgresAuditLog(db),
+  };
+}
+
+/** Use-case ports on the SQL stores, with the test kit's fast fakes and fixed clock. */
+export const sqlPorts = (db: Database) => createMemoryPorts(sqlStores(db));

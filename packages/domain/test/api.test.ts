@@ -82,6 +82,7 @@ describe('the public API', () => {
         "createMemoryPorts",
         "createMemoryStore",
         "lastCodeFor",
+        "numRuns",
         "outboxContract",
         "seedLegacyAccounts",
         "sessionStoreContract",

@@ -1,7 +1,7 @@
+import { numRuns } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkNewPassword, defaultPolicies, type PasswordStrength } from '../src/index.js';
-import { numRuns } from './runs.js';
 
 const strength: PasswordStrength = {
   check: (p) =>

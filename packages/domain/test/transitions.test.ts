@@ -1,3 +1,4 @@
+import { numRuns } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account, Login, Versioned } from '../src/account.js';
@@ -21,7 +22,6 @@ import {
   arbTime,
 } from '../src/testing/arbitraries.js';
 import { recordFailedLogin, sendsInLastHour, unlock } from '../src/throttle.js';
-import { numRuns } from './runs.js';
 
 // Properties of the pure transitions themselves, over arbitrary well-formed values (the
 // use-case properties and the model-based test drive them through the ports instead).

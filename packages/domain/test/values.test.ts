@@ -1,3 +1,4 @@
+import { numRuns } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +8,6 @@ import {
   parseIdentifier,
   parseLegacyUsername,
 } from '../src/index.js';
-import { numRuns } from './runs.js';
 
 describe('parseEmail', () => {
   it('normalises case and spaces: identity is case-insensitive', () => {

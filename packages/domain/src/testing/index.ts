@@ -53,3 +53,4 @@ export {
   type MemoryPorts,
   seedLegacyAccounts,
 } from './memory-ports.js';
+export { numRuns } from './runs.js';

@@ -1,7 +1,7 @@
+import { numRuns } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openChallenge } from '../../src/index.js';
-import { numRuns } from '../runs.js';
 import { ctx, DIEGO, NEW_PASSWORD, setup } from './setup.js';
 
 /** What a customer (or an attacker holding the flow) can do to a pending renewal. */
