@@ -138,7 +138,11 @@ export async function accountsUnlock(
     r.useCases.unlockSignIn({ key, actor: actorOf(ctx) }),
   );
   if (result.isErr())
-    throw new CliError(`no account with username, login email or customer number "${key}"`);
+    throw new CliError(
+      result.error.code === 'invalid_input'
+        ? `${key}: ${result.error.message}`
+        : `no account with username, login email or customer number "${key}"`,
+    );
   const d = describe(result.value);
   print(ctx.io, options.json, d, () =>
     d.login

@@ -109,14 +109,33 @@ const NO_ONE: PasswordContext = { usernames: [], email: null, customerNumbers: [
 const rejected = (reasons: PasswordProblem[]): Result<Completed, DomainError> =>
   Err({ code: 'password_rejected', reasons });
 
-const passwordContext = (holder: PendingRenewal | Login): PasswordContext =>
-  isLogin(holder)
-    ? { usernames: [], email: holder.email, customerNumbers: holder.customerNumbers }
+/** The legacy usernames of a login's customer numbers. */
+async function usernamesOf(accounts: Ports['accounts'], login: Login | null): Promise<string[]> {
+  const members = await Promise.all(
+    (login?.customerNumbers ?? []).map((n) => accounts.findByCustomerNumber(n)),
+  );
+  return members.flatMap((a) => (a ? [a.legacyUsername] : []));
+}
+
+/**
+ * What a new password must not contain: the words of every customer number it will
+ * open — a login's, or a renewed account's plus those of the login it joins.
+ */
+async function passwordContext(
+  accounts: Ports['accounts'],
+  holder: PendingRenewal | Login,
+  joining: Login | null,
+): Promise<PasswordContext> {
+  const login = isLogin(holder) ? holder : joining;
+  const usernames = await usernamesOf(accounts, login);
+  return isLogin(holder)
+    ? { usernames, email: holder.email, customerNumbers: holder.customerNumbers }
     : {
-        usernames: [holder.legacyUsername],
+        usernames: [holder.legacyUsername, ...usernames],
         email: holder.registeredEmail,
-        customerNumbers: [holder.customerNumber],
+        customerNumbers: [holder.customerNumber, ...(joining?.customerNumbers ?? [])],
       };
+}
 
 /**
  * Checks the code of a flow and sets the new password. A wrong code is recorded
@@ -144,10 +163,13 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
         return refuse({ code: 'flow_invalid' });
       }
 
+      // a renewal joins the login of its registered email when there is one
+      const email = isLogin(holder) ? null : deliverableEmail(holder);
+      const joining = email?.isOk() ? await accounts.findLoginByEmail(email.value) : null;
       const password = checkNewPassword(
         input.newPassword,
         input.confirmation,
-        passwordContext(holder),
+        await passwordContext(accounts, holder, joining),
         ports.strength,
         p,
       );
@@ -190,9 +212,8 @@ function completeWithCode(ports: CompletePorts, kind: 'renewal' | 'recovery') {
         });
       }
 
-      const email = deliverableEmail(holder);
-      if (email.isErr()) return Err(email.error);
-      const existing = await accounts.findLoginByEmail(email.value);
+      if (!email || email.isErr()) return Err(email?.error ?? { code: 'no_deliverable_email' });
+      const existing = joining;
       const m = completeMigration(
         holder,
         existing ? { existing } : { newLoginId: secrets.uuid(), email: email.value },

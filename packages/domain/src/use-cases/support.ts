@@ -52,7 +52,12 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
     const id = parseIdentifier(k);
     if (id.isErr()) return null;
     if (id.value.kind === 'username') account = await accounts.findByLegacyUsername(k);
-    else login = await accounts.findLoginByEmail(id.value.email);
+    else {
+      login = await accounts.findLoginByEmail(id.value.email);
+      // not a login (yet): the customer numbers with this email on record
+      const registered = login ? [] : await accounts.findByRegisteredEmail(id.value.email);
+      if (registered.length > 0) return { login: null, accounts: registered };
+    }
   }
   if (account?.status === 'migrated') login = await accounts.findLogin(account.loginId);
   if (login) {
@@ -65,8 +70,9 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
 }
 
 /**
- * Support's look-up by customer number, legacy username or login email: the login
- * with every customer number it opens, or the not-yet-renewed account.
+ * Support's look-up by customer number, legacy username or email: the login with every
+ * customer number it opens, the not-yet-renewed account, or (an email that is no login)
+ * the customer numbers with that email on record.
  */
 export const findAccount =
   (ports: Pick<Ports, 'accounts'>) =>
@@ -86,7 +92,13 @@ export const unlockSignIn =
     retryOnConflict(async () => {
       const found = await lookUp(ports.accounts, input.key);
       if (!found) return Err({ code: 'not_found' });
-      const [first] = found.accounts;
+      const [first, ...others] = found.accounts;
+      if (!found.login && others.length > 0)
+        return Err({
+          code: 'invalid_input',
+          field: 'key',
+          message: `${found.accounts.length} customer numbers have this email on record: name one`,
+        });
       const holder = found.login ?? (first && first.status !== 'migrated' ? first : null);
       if (!holder) return Err({ code: 'not_found' });
       if (holder.failedLogins === 0) return Ok(found);

@@ -132,6 +132,22 @@ describe('completeRenewal', () => {
     expect(errorOf(await complete(flowToken, code))).toEqual({ code: 'flow_invalid' });
   });
 
+  it('a renewal that joins a login refuses a password made of another of its customer numbers or usernames', async () => {
+    const { startRenewal, codeFor, complete, migrate } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const { flowToken } = await startRenewal('flotilla02', 'legacy-pass');
+    const code = codeFor('admin@flotillas.mx');
+    for (const [password, what] of [
+      ['mi numero 102 de siempre', 'customer_number'],
+      ['la flotilla01 de la empresa', 'username'],
+    ] as const)
+      expect(errorOf(await complete(flowToken, code, password))).toEqual({
+        code: 'password_rejected',
+        reasons: [{ kind: 'contains_personal_data', what }],
+      });
+    expect((await complete(flowToken, code)).isOk()).toBe(true);
+  });
+
   it('the email became a login while the code was pending: the customer number joins it, with the new password', async () => {
     const { uc, ports, startRenewal, codeFor, complete, migrate, account } = await setup();
     const { flowToken } = await startRenewal('flotilla02', 'legacy-pass');

@@ -91,6 +91,50 @@ describe('setRegisteredEmail (support)', () => {
   });
 });
 
+describe('findAccount and unlockSignIn (support)', () => {
+  it('finds a login with its numbers by email, number or username; an email on record by its accounts', async () => {
+    const { uc, migrate } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    await migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
+    for (const key of ['ADMIN@flotillas.mx', '103', 'Flotilla01']) {
+      const found = (await uc.findAccount({ key })).unwrap();
+      expect(found.login?.customerNumbers).toEqual(['102', '103']);
+      expect(found.accounts.map((a) => a.customerNumber)).toEqual(['102', '103']);
+    }
+    // not a login: the customer numbers with that email on record
+    const registered = (await uc.findAccount({ key: DIEGO.email.toUpperCase() })).unwrap();
+    expect(registered.login).toBeNull();
+    expect(registered.accounts.map((a) => a.customerNumber)).toEqual([DIEGO.customerNumber]);
+    expect(errorOf(await uc.findAccount({ key: 'nadie@x.mx' })).code).toBe('not_found');
+    expect(errorOf(await uc.findAccount({ key: 'x y' })).code).toBe('not_found');
+  });
+
+  it('clears the back-off of a login, or of a legacy account, audited; names an ambiguous email', async () => {
+    const { uc, ports, migrate, holder } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const wrong = (identifier: string) => uc.logIn({ identifier, password: 'no es', context: ctx });
+    for (let i = 0; i < 6; i++) await wrong('admin@flotillas.mx');
+    for (let i = 0; i < 6; i++) await wrong(DIEGO.username);
+    expect(errorOf(await wrong('admin@flotillas.mx')).code).toBe('throttled');
+    const unlocked = (await uc.unlockSignIn({ key: '102', actor: 'cli:ana' })).unwrap();
+    expect(unlocked.login?.failedLogins).toBe(0);
+    expect((await holder('flotilla01')).failedLogins).toBe(0);
+    (await uc.unlockSignIn({ key: DIEGO.email, actor: 'cli:ana' })).unwrap();
+    expect((await holder()).failedLogins).toBe(0);
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toHaveLength(2);
+    // idempotent: nothing to clear, nothing written
+    (await uc.unlockSignIn({ key: '102', actor: 'cli:ana' })).unwrap();
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toHaveLength(2);
+    // two customer numbers with one email on record and no login yet: name one
+    await uc.setRegisteredEmail({ customerNumber: '100', email: 'dos@x.mx', actor: 't' });
+    await uc.setRegisteredEmail({ customerNumber: '101', email: 'dos@x.mx', actor: 't' });
+    expect(errorOf(await uc.unlockSignIn({ key: 'dos@x.mx', actor: 't' }))).toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(errorOf(await uc.unlockSignIn({ key: 'nadie', actor: 't' })).code).toBe('not_found');
+  });
+});
+
 describe('migrationStats', () => {
   it('reports the funnel', async () => {
     const { uc, migrate, startRenewal, complete, wrong, codeFor } = await setup();
