@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createUseCases } from '@renueva/domain';
-import {} from '@renueva/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase } from '../src/index.js';
 import { MIGRATIONS } from '../src/sql/migrations.js';
