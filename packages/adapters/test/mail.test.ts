@@ -80,6 +80,27 @@ describe('email templates', () => {
     }
   });
 
+  it('a renewal that joined a login lists every customer number and says the password changed', () => {
+    const joined: EmailMessage = {
+      ...messages.renewal_completed,
+      data: {
+        ...messages.renewal_completed.data,
+        customerNumbers: ['1000504', '1000605', '1000706'],
+        passwordChanged: true,
+      },
+    };
+    const es = renderEmail(joined, options);
+    expect(es.text).toContain('Tu usuario sigue siendo tu correo electrónico');
+    expect(es.text).toContain(
+      'ahora tienes acceso a 3 números de cliente: 1000504, 1000605 y 1000706.',
+    );
+    expect(es.text).toContain('reemplaza a la anterior en todos tus números de cliente');
+    expect(es.text).toContain('Si no fuiste tú, recupera tu contraseña de inmediato');
+    expect(es.text).toContain('Números de cliente: 1000504, 1000605, 1000706');
+    const en = renderEmail({ ...joined, locale: 'en' }, options);
+    expect(en.text).toContain('This email now opens 3 customer numbers');
+  });
+
   it.each(Object.values(messages))('renders $template in es-MX and en without leaks', (message) => {
     for (const locale of ['es-MX', 'en'] as const) {
       const rendered = renderEmail({ ...message, locale }, options);

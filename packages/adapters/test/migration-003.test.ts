@@ -198,6 +198,24 @@ async function migratesOldStore(db: Database) {
     loginId: IDS.migrated,
     customerNumbers: ['5003'],
   });
+  // the table still refuses rows of the wrong shape
+  const checks = await db.query<{ conname: string }>(
+    "SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'c' ORDER BY 1",
+  );
+  expect(checks.map((c) => c.conname)).toEqual([
+    'accounts_origin_check',
+    'accounts_status_check',
+    'challenge_shape',
+    'legacy_shape',
+    'migrated_shape',
+    'pending_shape',
+  ]);
+  await expect(
+    db.query('UPDATE accounts SET legacy_password_hash = NULL WHERE id = $1', [IDS.legacy]),
+  ).rejects.toThrow(/legacy_shape/);
+  await expect(
+    db.query("UPDATE accounts SET legacy_password_hash = 'plain:x' WHERE id = $1", [IDS.migrated]),
+  ).rejects.toThrow(/migrated_shape/);
   // idempotent
   expect(await migrate(db)).toEqual([]);
 }

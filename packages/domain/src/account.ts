@@ -93,6 +93,16 @@ export function touch<V extends Versioned>(value: V, now: Date): V {
 /** Logins are the values without a `status`. */
 export const isLogin = (value: Account | Login): value is Login => !('status' in value);
 
+/**
+ * Whatever holds a password and its sign-in counters: a customer account until it is
+ * renewed (its legacy password), then its login.
+ */
+export type PasswordHolder = LegacyAccount | PendingRenewal | Login;
+
+/** The login a value is about: a login itself, or the login of a migrated account. */
+const loginIdOf = (subject: Account | Login): string | null =>
+  isLogin(subject) ? subject.id : subject.status === 'migrated' ? subject.loginId : null;
+
 /** An audit entry about a customer account, a login, or nobody (an unknown identifier). */
 export const auditEntry = (
   action: AuditAction,
@@ -103,13 +113,7 @@ export const auditEntry = (
 ): AuditEntry => ({
   action,
   accountId: subject && !isLogin(subject) ? subject.id : null,
-  loginId: !subject
-    ? null
-    : isLogin(subject)
-      ? subject.id
-      : subject.status === 'migrated'
-        ? subject.loginId
-        : null,
+  loginId: subject && loginIdOf(subject),
   at: now,
   ip: ctx.ip,
   detail,

@@ -4,10 +4,12 @@ import {
   audit,
   isLogin,
   type Login,
+  type PasswordHolder,
   type PendingRenewal,
   type Transition,
   touch,
 } from './account.js';
+import type { RequestContext } from './effects.js';
 import type { DomainError } from './errors.js';
 import type { Policies } from './policies.js';
 import { Err, Ok, type Result } from './result.js';
@@ -73,11 +75,7 @@ export const isLive = (challenge: Challenge | null, now: Date, p: Policies): boo
  * When a new code may be emailed to this account or login, or null if now is fine.
  * Combines the cooldown since the last send and the hourly cap.
  */
-export function nextSendAllowedAt(
-  holder: Exclude<Account, { status: 'migrated' }> | Login,
-  now: Date,
-  p: Policies,
-): Date | null {
+export function nextSendAllowedAt(holder: PasswordHolder, now: Date, p: Policies): Date | null {
   const recent = sendsInLastHour(holder, now);
   const candidates: Date[] = [];
   const challenge = openChallenge(holder);
@@ -99,10 +97,10 @@ export function nextSendAllowedAt(
  */
 export function rebindChallenge<H extends ChallengeHolder>(
   holder: H,
+  challenge: Challenge,
   flowTokenHash: string,
   now: Date,
 ): Transition<H> {
-  const challenge = openChallenge(holder) as Challenge;
   return {
     account: touch(withChallenge(holder, { ...challenge, flowTokenHash }), now),
     effects: [],
@@ -118,7 +116,7 @@ export function checkCode<H extends ChallengeHolder>(
   challenge: Challenge,
   codeMatches: boolean,
   now: Date,
-  ctx: { ip: string | null; userAgent: string | null },
+  ctx: RequestContext,
   p: Policies,
 ): Result<void, { error: DomainError; transition: Transition<H> | null }> {
   const blockedUntil = wrongCodeBlockUntil(holder, now, p);

@@ -9,6 +9,7 @@ export {
   type LegacyAccount,
   type Login,
   type MigratedAccount,
+  type PasswordHolder,
   type PendingRenewal,
   type Transition,
   type Versioned,

@@ -58,19 +58,3 @@ export function completePasswordChange(
     effects: [{ type: 'email', email }, audit('recovery_completed', login, now, ctx)],
   };
 }
-
-/** A successful password sign-in: failure counter reset, hash upgraded if asked. */
-export function recordSignIn(
-  login: Login,
-  rehashed: string | null,
-  now: Date,
-  ctx: RequestContext,
-): Transition<Login> {
-  return {
-    account: touch(
-      { ...clearFailedLogins(login), passwordHash: rehashed ?? login.passwordHash },
-      now,
-    ),
-    effects: [audit('login_succeeded', login, now, ctx)],
-  };
-}

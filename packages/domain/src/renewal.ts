@@ -114,17 +114,6 @@ export function completeMigration(
   now: Date,
   ctx: RequestContext,
 ): Migration {
-  const {
-    legacyPasswordHash: _legacy,
-    challenge: _challenge,
-    origin,
-    failedLogins: _f,
-    lastFailedLoginAt: _l,
-    wrongCodes: _w,
-    wrongCodesSince: _ws,
-    recentSends: _r,
-    ...rest
-  } = account;
   const joined = 'existing' in target;
   const before: Login = joined
     ? target.existing
@@ -151,8 +140,20 @@ export function completeMigration(
     }),
     now,
   );
+  // built from the account's own fields: its legacy hash, code and counters stay behind
   const migrated: MigratedAccount = touch(
-    { ...rest, status: 'migrated', loginId: login.id, migratedAt: now },
+    {
+      id: account.id,
+      customerNumber: account.customerNumber,
+      legacyUsername: account.legacyUsername,
+      registeredEmail: account.registeredEmail,
+      version: account.version,
+      createdAt: account.createdAt,
+      updatedAt: account.updatedAt,
+      status: 'migrated',
+      loginId: login.id,
+      migratedAt: now,
+    },
     now,
   );
   const email: EmailMessage = {
@@ -173,7 +174,7 @@ export function completeMigration(
     joined,
     effects: [
       { type: 'email', email },
-      audit('renewal_completed', migrated, now, ctx, { origin, joined }),
+      audit('renewal_completed', migrated, now, ctx, { origin: account.origin, joined }),
     ],
   };
 }
@@ -188,7 +189,13 @@ export function setEmail(
   now: Date,
   actor: string,
 ): Transition<LegacyAccount> {
-  const { challenge: _c, origin: _o, ...rest } = account as PendingRenewal;
+  const {
+    challenge: _c,
+    origin: _o,
+    ...rest
+  } = account.status === 'pending_renewal'
+    ? account
+    : { ...account, challenge: null, origin: null };
   const next: LegacyAccount = touch({ ...rest, status: 'legacy', registeredEmail: email }, now);
   return {
     account: next,

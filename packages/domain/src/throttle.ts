@@ -1,5 +1,4 @@
-import { type Account, addSeconds, audit, type Login, type Transition, touch } from './account.js';
-import type { RequestContext } from './effects.js';
+import { addSeconds } from './account.js';
 import type { Policies } from './policies.js';
 
 /**
@@ -69,40 +68,3 @@ export const clearFailedLogins = <T extends Throttle>(t: T): T => ({
   failedLogins: 0,
   lastFailedLoginAt: null,
 });
-
-type Holder = Exclude<Account, { status: 'migrated' }> | Login;
-
-/** A wrong password: counted on the account (legacy) or the login, persisted. */
-export function recordFailedLogin<H extends Holder>(
-  holder: H,
-  now: Date,
-  ctx: RequestContext,
-): Transition<H> {
-  const next = touch(
-    { ...holder, failedLogins: holder.failedLogins + 1, lastFailedLoginAt: now },
-    now,
-  );
-  return {
-    account: next,
-    effects: [audit('login_failed', holder, now, ctx, { consecutive: next.failedLogins })],
-  };
-}
-
-/** Support clears the sign-in back-off (and a lock) of an account or a login. */
-export function unlock<H extends Holder>(holder: H, now: Date, actor: string): Transition<H> {
-  return {
-    account: touch(clearFailedLogins(holder), now),
-    effects: [
-      audit(
-        'unlocked',
-        holder,
-        now,
-        { ip: null, userAgent: null },
-        {
-          actor,
-          previousFailures: holder.failedLogins,
-        },
-      ),
-    ],
-  };
-}

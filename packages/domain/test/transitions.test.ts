@@ -10,8 +10,9 @@ import {
 } from '../src/challenge.js';
 import type { Effect } from '../src/effects.js';
 import { defaultPolicies } from '../src/index.js';
-import { completePasswordChange, recordSignIn, startRecovery } from '../src/recovery.js';
+import { completePasswordChange, startRecovery } from '../src/recovery.js';
 import { completeMigration, setEmail, startRenewal } from '../src/renewal.js';
+import { recordFailedLogin, recordSignIn, unlock } from '../src/sign-in.js';
 import {
   ARBITRARY_NOW,
   arbLegacyAccount,
@@ -21,7 +22,7 @@ import {
   arbRequestContext,
   arbTime,
 } from '../src/testing/arbitraries.js';
-import { recordFailedLogin, sendsInLastHour, unlock } from '../src/throttle.js';
+import { sendsInLastHour } from '../src/throttle.js';
 
 // Properties of the pure transitions themselves, over arbitrary well-formed values (the
 // use-case properties and the model-based test drive them through the ports instead).
@@ -75,7 +76,7 @@ describe('every transition', () => {
             [
               [legacy, startRenewal(legacy, 'a@x.mx', origin, issued, now, ctx, p)],
               [pending, startRenewal(pending, 'a@x.mx', origin, issued, now, ctx, p)],
-              [pending, rebindChallenge(pending, issued.flowTokenHash, now)],
+              [pending, rebindChallenge(pending, pending.challenge, issued.flowTokenHash, now)],
               [legacy, setEmail(legacy, 'b@x.mx', now, 'support')],
               [pending, setEmail(pending, 'b@x.mx', now, 'support')],
               [legacy, recordFailedLogin(legacy, now, ctx)],

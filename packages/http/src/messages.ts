@@ -37,7 +37,7 @@ export function passwordProblemSpanish(p: PasswordProblem): string {
 
 /** The answer to choosing a customer number the signed-in login does not open. */
 export const NOT_YOUR_CUSTOMER_NUMBER =
-  'Ese número de cliente no es de tu cuenta. Elige uno de los números de cliente de tu cuenta.';
+  'Ese número de cliente no pertenece a tu cuenta. Elige uno de la lista.';
 
 /** A clear Spanish message for every domain error (the customer's language). */
 export function errorSpanish(error: DomainError, now: Date): string {

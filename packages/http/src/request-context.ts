@@ -9,8 +9,8 @@ function clientIp(c: Context, options: AppOptions): string | null {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
   }
-  // no Node server, no socket: `app.request()` (the tests) runs without one
-  if (!c.env) return null;
+  // no Node server, no socket: `app.request()` (the tests) or another runtime
+  if (!(c.env as { incoming?: unknown } | undefined)?.incoming) return null;
   return getConnInfo(c).remote.address ?? null;
 }
 

@@ -172,8 +172,10 @@ describe.skipIf(!available)('the seed flow in a real browser (Debian Chromium, h
     // the second customer number of the email joins the login; the password is the new one
     const second = await renew('flotilla02', 'flotilla-dos', SECOND_PASSWORD);
     expect(second).toContain('Su correo electrónico ha sido actualizado.');
-    expect(second).toContain('ahora accede a los números de cliente 1000504 y 1000605');
-    expect(second).toContain('su contraseña cambió a la que acaba de registrar');
+    expect(second).toContain('ahora tiene acceso a los números de cliente 1000504 y 1000605');
+    expect(second).toContain(
+      'la contraseña que acaba de registrar es ahora la de todos sus números de cliente',
+    );
     await page.screenshot({ path: join(SHOTS, '07-renovacion-numeros-de-cliente.png') });
 
     await signIn(EMAIL, NEW_PASSWORD);

@@ -310,10 +310,10 @@ describe('pages: one email, several customer numbers (one login)', () => {
       'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
     );
     expect(second).toContain(
-      'Con su correo electrónico ahora accede a los números de cliente 102 y 103.',
+      'Con su correo electrónico ahora tiene acceso a los números de cliente 102 y 103.',
     );
     expect(second).toContain(
-      'su contraseña cambió a la que acaba de registrar, para todos sus números de cliente.',
+      'la contraseña que acaba de registrar es ahora la de todos sus números de cliente.',
     );
     // said once: a reload shows the plain seed notice
     const reloaded = await text(await t.get('/iniciar-sesion?renovado=1'));
@@ -348,7 +348,9 @@ describe('pages: one email, several customer numbers (one login)', () => {
 
     const both = await text(await t.get('/cuenta'));
     expect(both).toContain(EMAIL);
-    expect(both).toContain('Tu correo abre 2 números de cliente. Elige con cuál trabajar:');
+    expect(both).toContain(
+      'Con tu correo tienes acceso a 2 números de cliente. Elige con cuál quieres trabajar:',
+    );
     expect(both).toContain('<form method="post" action="/cuenta/numero-de-cliente">');
     expect([...both.matchAll(/name="numero" value="(\d+)"/g)].map((m) => m[1])).toEqual([
       '102',

@@ -56,15 +56,17 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       subject: () => 'Tu cuenta fue renovada',
       heading: 'Tu cuenta fue renovada',
       paragraphs: (d, o) => [
-        `Tu cuenta del ${o.portalName} quedó renovada. Tu nuevo usuario es tu correo electrónico: ${d.loginEmail ?? ''}.`,
+        d.passwordChanged
+          ? `Tu cuenta del ${o.portalName} quedó renovada. Tu usuario sigue siendo tu correo electrónico: ${d.loginEmail ?? ''}.`
+          : `Tu cuenta del ${o.portalName} quedó renovada. Tu nuevo usuario es tu correo electrónico: ${d.loginEmail ?? ''}.`,
         ...(d.customerNumbers.length > 1
           ? [
-              `Con este correo ahora entras a ${d.customerNumbers.length} números de cliente: ${listEs(d.customerNumbers)}.`,
+              `Con este correo ahora tienes acceso a ${d.customerNumbers.length} números de cliente: ${listEs(d.customerNumbers)}.`,
             ]
           : []),
         ...(d.passwordChanged
           ? [
-              'Este correo ya era tu usuario en el portal: su contraseña cambió a la que acabas de registrar, para todos tus números de cliente, y cerramos las sesiones que tenías abiertas.',
+              'Este correo ya era tu usuario del portal: la contraseña que acabas de registrar reemplaza a la anterior en todos tus números de cliente, y cerramos las sesiones que tenías abiertas. Si no fuiste tú, recupera tu contraseña de inmediato y comunícate con soporte.',
             ]
           : []),
         `Accede de nuevo al portal (${o.publicUrl}) con tu correo electrónico y tu nueva contraseña. Tu usuario anterior ya no sirve para iniciar sesión.`,
@@ -101,7 +103,9 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
       subject: () => 'Your account was renewed',
       heading: 'Your account was renewed',
       paragraphs: (d, o) => [
-        `Your ${o.portalName} account is renewed. Your new user is your email address: ${d.loginEmail ?? ''}.`,
+        d.passwordChanged
+          ? `Your ${o.portalName} account is renewed. Your user is still your email address: ${d.loginEmail ?? ''}.`
+          : `Your ${o.portalName} account is renewed. Your new user is your email address: ${d.loginEmail ?? ''}.`,
         ...(d.customerNumbers.length > 1
           ? [
               `This email now opens ${d.customerNumbers.length} customer numbers: ${d.customerNumbers.join(', ')}.`,
@@ -109,7 +113,7 @@ const WORDING: Record<Locale, Record<EmailTemplate, Wording>> = {
           : []),
         ...(d.passwordChanged
           ? [
-              'This email already was your user on the portal: its password changed to the one you just chose, for all your customer numbers, and we signed out your open sessions.',
+              'This email already was your user on the portal: the password you just chose replaces the old one for all your customer numbers, and we signed out your open sessions. If this was not you, recover your password right away and contact support.',
             ]
           : []),
         `Sign in again (${o.publicUrl}) with your email address and your new password. Your old username no longer signs you in.`,

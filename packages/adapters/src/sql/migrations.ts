@@ -142,13 +142,19 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
          code_last_sent_at = NULL, failed_logins = 0, last_failed_login_at = NULL,
          wrong_codes = 0, wrong_codes_since = NULL, recent_sends = '{}'
        WHERE status = 'migrated'`,
+      // the old shape checks name login_email: dropping the column would drop them silently
+      'ALTER TABLE accounts DROP CONSTRAINT legacy_shape',
+      'ALTER TABLE accounts DROP CONSTRAINT pending_shape',
       'DROP INDEX accounts_login_email',
       'ALTER TABLE accounts DROP COLUMN login_email',
       'ALTER TABLE accounts DROP COLUMN password_hash',
       'ALTER TABLE accounts DROP COLUMN password_changed_at',
-      `ALTER TABLE accounts ADD CONSTRAINT migrated_shape CHECK (
-        (status = 'migrated') = (login_id IS NOT NULL)
-        AND (status <> 'migrated' OR (legacy_password_hash IS NULL AND code_hash IS NULL)))`,
+      `ALTER TABLE accounts ADD CONSTRAINT legacy_shape CHECK (status <> 'legacy' OR
+        (legacy_password_hash IS NOT NULL AND login_id IS NULL AND code_hash IS NULL))`,
+      `ALTER TABLE accounts ADD CONSTRAINT pending_shape CHECK (status <> 'pending_renewal' OR
+        (legacy_password_hash IS NOT NULL AND login_id IS NULL AND code_hash IS NOT NULL AND origin IS NOT NULL))`,
+      `ALTER TABLE accounts ADD CONSTRAINT migrated_shape CHECK (status <> 'migrated' OR
+        (legacy_password_hash IS NULL AND login_id IS NOT NULL AND code_hash IS NULL))`,
       'CREATE INDEX accounts_login ON accounts (login_id) WHERE login_id IS NOT NULL',
       // sessions belong to a login and work on one of its customer numbers
       'ALTER TABLE sessions ADD COLUMN login_id uuid',

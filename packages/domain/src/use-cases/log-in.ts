@@ -1,9 +1,9 @@
-import { type Account, auditEntry, isLogin, type Login } from '../account.js';
+import { type Account, auditEntry, isLogin, type Login, type PasswordHolder } from '../account.js';
 import type { RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
-import { recordSignIn } from '../recovery.js';
 import { Err, Ok, type Result } from '../result.js';
-import { loginBlockedUntil, recordFailedLogin } from '../throttle.js';
+import { recordFailedLogin, recordSignIn } from '../sign-in.js';
+import { loginBlockedUntil } from '../throttle.js';
 import { maskEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
 import { startSession } from './sessions.js';
@@ -44,9 +44,6 @@ type LogInPorts = Pick<
   'accounts' | 'sessions' | 'hasher' | 'legacy' | 'clock' | 'secrets' | 'audit' | 'policies'
 >;
 
-/** Whose password a sign-in checks: a not-yet-renewed account's legacy one, or a login's. */
-type Holder = Exclude<Account, { status: 'migrated' }> | Login;
-
 /**
  * The one sign-in entry, for an email or a legacy username. Every credential failure
  * (unknown identifier, wrong password, wrong legacy password, malformed input) is the
@@ -59,7 +56,7 @@ export const logIn =
     const { accounts, hasher, clock, audit: auditLog } = ports;
     const identifier = parseIdentifier(input.identifier);
     const id = identifier.isOk() ? identifier.value : null;
-    let holder: Holder | null = null;
+    let holder: PasswordHolder | null = null;
     if (id?.kind === 'email') holder = await accounts.findLoginByEmail(id.email);
     else if (id) {
       const account = await accounts.findByLegacyUsername(id.username);
@@ -98,7 +95,7 @@ export const logIn =
 /** A wrong password, counted; retried on a concurrent write, so parallel guesses all count. */
 async function failed(
   ports: LogInPorts,
-  holder: Holder,
+  holder: PasswordHolder,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
   let current: Account | Login | null = holder;
@@ -117,14 +114,15 @@ async function failed(
 
 async function startFromLegacy(
   ports: LogInPorts,
-  account: Exclude<Holder, Login>,
+  account: Exclude<PasswordHolder, Login>,
   ctx: RequestContext,
 ): Promise<Result<LogInOutcome, DomainError>> {
-  const email = deliverableEmail(account);
-  if (email.isErr()) return Err(email.error);
   let current: Account | null = account;
   const sent = await retryOnConflict(async () => {
     if (!current || current.status === 'migrated') return Err({ code: 'conflict' });
+    // read again with the account: support may have just corrected the address
+    const email = deliverableEmail(current);
+    if (email.isErr()) return Err(email.error);
     const outcome = await sendCode(
       ports,
       { holder: 'account', account: current, to: email.value },
@@ -167,7 +165,8 @@ async function signIn(
     current = fresh;
     return RETRY;
   });
-  if (recorded.isErr()) return Err(recorded.error);
+  // the password was proven: losing every race to reset the counter does not undo that
+  if (recorded.isErr() && recorded.error.code !== 'conflict') return Err(recorded.error);
   const customerNumbers = [...current.customerNumbers];
   const session = await startSession(ports, login.id, customerNumbers[0] as string);
   return Ok({

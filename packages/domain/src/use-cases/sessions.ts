@@ -1,4 +1,3 @@
-import type { Login } from '../account.js';
 import type { DomainError } from '../errors.js';
 import type { Session } from '../ports.js';
 import { Err, Ok, type Result } from '../result.js';
@@ -28,7 +27,8 @@ export async function startSession(
 
 /** A live session: what other billing services need to serve the signed-in customer. */
 export interface ValidSession {
-  login: Login;
+  /** The login signed in (never its password hash or codes). */
+  login: { id: string; email: string };
   /** Every customer number the login opens, sorted. */
   customerNumbers: string[];
   /** The one the customer is working on: always one of `customerNumbers`. */
@@ -67,7 +67,7 @@ export const validateSession =
       ? session.customerNumber
       : (customerNumbers[0] as string);
     return Ok({
-      login,
+      login: { id: login.id, email: login.email },
       customerNumbers,
       customerNumber,
       session: { ...session, customerNumber, lastSeenAt: now },

@@ -1,4 +1,11 @@
-import type { Account, LegacyAccount, Login, PendingRenewal } from '../account.js';
+import {
+  type Account,
+  isLogin,
+  type LegacyAccount,
+  type Login,
+  type PasswordHolder,
+  type PendingRenewal,
+} from '../account.js';
 import {
   type IssuedCode,
   isLive,
@@ -78,9 +85,9 @@ export const holderWrite = (
   next: Account | Login,
   effects: Changes['effects'],
 ): Changes =>
-  'status' in next
-    ? { account: { next, expectedVersion: before.version }, effects }
-    : { login: { next, expectedVersion: before.version }, effects };
+  isLogin(next)
+    ? { login: { next, expectedVersion: before.version }, effects }
+    : { account: { next, expectedVersion: before.version }, effects };
 
 /**
  * Sends a code for a renewal (account) or recovery (login), or, when the last code is
@@ -99,17 +106,22 @@ export async function sendCode(
   const to = target.holder === 'account' ? target.to : target.login.email;
   const waitUntil = nextSendAllowedAt(holder, now, p);
 
-  let next: Account | Login;
+  // a code already open: a renewal takes this request's origin, a login keeps its recovery
+  const open =
+    target.holder === 'login'
+      ? target.login
+      : target.account.status === 'pending_renewal'
+        ? reoriginRenewal(target.account, origin)
+        : null;
+  const challenge = open && openChallenge(open);
+
+  let next: PasswordHolder;
   let effects: Changes['effects'];
   let flowToken: string;
   let emailed = true;
-  if (waitUntil && isLive(openChallenge(holder), now, p)) {
+  if (waitUntil && open && challenge && isLive(challenge, now, p)) {
     flowToken = secrets.token();
-    const pending: PendingRenewal | Login =
-      target.holder === 'login'
-        ? target.login
-        : reoriginRenewal(target.account as PendingRenewal, origin);
-    ({ account: next, effects } = rebindChallenge(pending, secrets.mac(flowToken), now));
+    ({ account: next, effects } = rebindChallenge(open, challenge, secrets.mac(flowToken), now));
     emailed = false;
   } else if (waitUntil) {
     return Err({ code: 'throttled', retryAt: waitUntil });
@@ -127,7 +139,7 @@ export async function sendCode(
     flowToken,
     maskedEmail: maskEmail(to),
     emailed,
-    resendAvailableAt: nextSendAllowedAt(next as LegacyAccount | Login, now, p) ?? now,
+    resendAvailableAt: nextSendAllowedAt(next, now, p) ?? now,
     expiresAt: openChallenge(next)?.expiresAt ?? now,
   });
 }

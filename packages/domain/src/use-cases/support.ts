@@ -4,7 +4,7 @@ import type { DomainError } from '../errors.js';
 import type { OutboxEntry } from '../ports.js';
 import { setEmail } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
-import { unlock } from '../throttle.js';
+import { unlock } from '../sign-in.js';
 import { parseCustomerNumber, parseEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
 import { holderWrite, RETRY, retryOnConflict } from './shared.js';
@@ -26,15 +26,21 @@ export const setRegisteredEmail =
     if (customerNumber.isErr()) return Err(customerNumber.error);
     const email = parseEmail(input.email);
     if (email.isErr()) return Err(email.error);
-    const account = await ports.accounts.findByCustomerNumber(customerNumber.value);
-    if (!account) return Err({ code: 'not_found' });
-    if (account.status === 'migrated') return Err({ code: 'already_migrated' });
-    const t = setEmail(account, email.value, ports.clock.now(), input.actor);
-    const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
-    return saved.isOk() ? Ok(t.account) : Err(saved.error);
+    return retryOnConflict(async () => {
+      // read again on every try: a sign-in may have counted a failure meanwhile
+      const account = await ports.accounts.findByCustomerNumber(customerNumber.value);
+      if (!account) return Err({ code: 'not_found' });
+      if (account.status === 'migrated') return Err({ code: 'already_migrated' });
+      const t = setEmail(account, email.value, ports.clock.now(), input.actor);
+      const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
+      return saved.isOk() ? Ok(t.account) : RETRY;
+    });
   };
 
-/** What support finds for a key: a login with its customer accounts, or an account with its login. */
+/**
+ * What support finds for a key: a login with its customer accounts (and, by email, those
+ * with that email on record that have not joined yet), or an account with its login.
+ */
 export interface Lookup {
   /** The login, when the key is a login's email or a renewed customer number's. */
   login: Login | null;
@@ -47,6 +53,7 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
   const k = key.trim();
   let account: Account | null = null;
   let login: Login | null = null;
+  let registered: Account[] = [];
   if (parseCustomerNumber(k).isOk()) account = await accounts.findByCustomerNumber(k);
   else {
     const id = parseIdentifier(k);
@@ -54,9 +61,9 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
     if (id.value.kind === 'username') account = await accounts.findByLegacyUsername(k);
     else {
       login = await accounts.findLoginByEmail(id.value.email);
+      registered = await accounts.findByRegisteredEmail(id.value.email);
       // not a login (yet): the customer numbers with this email on record
-      const registered = login ? [] : await accounts.findByRegisteredEmail(id.value.email);
-      if (registered.length > 0) return { login: null, accounts: registered };
+      if (!login && registered.length > 0) return { login: null, accounts: registered };
     }
   }
   if (account?.status === 'migrated') login = await accounts.findLogin(account.loginId);
@@ -64,7 +71,10 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
     const members = await Promise.all(
       login.customerNumbers.map((n) => accounts.findByCustomerNumber(n)),
     );
-    return { login, accounts: members.filter((a): a is Account => a !== null) };
+    const joined = members.filter((a): a is Account => a !== null);
+    // and the ones with this email on record that have not joined yet (legacy or pending)
+    const waiting = registered.filter((a) => !login?.customerNumbers.includes(a.customerNumber));
+    return { login, accounts: [...joined, ...waiting] };
   }
   return account ? { login: null, accounts: [account] } : null;
 }

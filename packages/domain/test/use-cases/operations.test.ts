@@ -95,6 +95,13 @@ describe('findAccount and unlockSignIn (support)', () => {
   it('finds a login with its numbers by email, number or username; an email on record by its accounts', async () => {
     const { uc, migrate } = await setup();
     await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    // by email: the login, and the customer number with that email that has not joined yet
+    const half = (await uc.findAccount({ key: 'admin@flotillas.mx' })).unwrap();
+    expect(half.login?.customerNumbers).toEqual(['102']);
+    expect(half.accounts.map((a) => [a.customerNumber, a.status])).toEqual([
+      ['102', 'migrated'],
+      ['103', 'legacy'],
+    ]);
     await migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
     for (const key of ['ADMIN@flotillas.mx', '103', 'Flotilla01']) {
       const found = (await uc.findAccount({ key })).unwrap();

@@ -196,8 +196,8 @@ export function AccountPage(props: {
         <form method="post" action="/cuenta/numero-de-cliente">
           <fieldset>
             <legend>
-              Tu correo abre {props.customerNumbers.length} números de cliente. Elige con cuál
-              trabajar:
+              Con tu correo tienes acceso a {props.customerNumbers.length} números de cliente. Elige
+              con cuál quieres trabajar:
             </legend>
             {props.customerNumbers.map((n) => (
               <label class="choice">

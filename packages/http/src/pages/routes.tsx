@@ -32,11 +32,13 @@ function renewedNotice(done: DoneInfo | null): Notice {
     text: [
       'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
       ...(numbers.length > 1
-        ? [`Con su correo electrónico ahora accede a los números de cliente ${listEs(numbers)}.`]
+        ? [
+            `Con su correo electrónico ahora tiene acceso a los números de cliente ${listEs(numbers)}.`,
+          ]
         : []),
       ...(done?.passwordChanged
         ? [
-            'Su correo ya era usuario del portal: su contraseña cambió a la que acaba de registrar, para todos sus números de cliente.',
+            'Su correo electrónico ya era su usuario del portal: la contraseña que acaba de registrar es ahora la de todos sus números de cliente.',
           ]
         : []),
     ].join(' '),
