@@ -377,7 +377,9 @@ describe('pages: one email, several customer numbers (one login)', () => {
       const foreign = await t.post('/cuenta/numero-de-cliente', { numero });
       expect(foreign.status, numero).toBe(400);
       const html = await text(foreign);
-      expect(html).toContain('Ese número de cliente no pertenece a tu cuenta. Elige uno de la lista.');
+      expect(html).toContain(
+        'Ese número de cliente no pertenece a tu cuenta. Elige uno de la lista.',
+      );
       expect(active(html)).toBe('103');
     }
     expect(active(await text(await t.get('/cuenta')))).toBe('103');
