@@ -22,7 +22,9 @@ describe('JSON API', () => {
       outcome: 'renewal_started',
       maskedEmail: 'diego.barron.***@oxxog**.c**',
       emailed: true,
+      expiresAt: expect.any(String), // the domain's name for when the code stops working
     });
+    expect(body).not.toHaveProperty('codeExpiresAt');
     const done = await t.api('/renewal/complete', {
       flowToken: body.flowToken,
       code: t.codeFor(),
@@ -232,6 +234,14 @@ describe('JSON API', () => {
     const soon = await t.api('/renewal/resend', { flowToken: started.flowToken });
     expect(soon.status).toBe(429);
     expect(soon.headers.get('retry-after')).toBe('60');
+    t.ports.clock.advance(60);
+    const resent = await t.api('/renewal/resend', { flowToken: started.flowToken });
+    expect(resent.status).toBe(200);
+    expect(await resent.json()).toEqual({
+      maskedEmail: 'diego.barron.***@oxxog**.c**',
+      resendAvailableAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     const forged = await t.api('/renewal/resend', { flowToken: 'forged' });
     expect(forged.status).toBe(400);
     const recovery = await t.api('/recovery', { identifier: 'nadie' });
@@ -313,6 +323,7 @@ describe('JSON API', () => {
     expect(Object.keys(schemas.CompleteResult?.properties ?? {})).toEqual(
       expect.arrayContaining(['customerNumbers', 'passwordChanged']),
     );
+    expect(Object.keys(schemas.ResendResult?.properties ?? {})).toContain('expiresAt');
     const paths = doc.paths as Record<string, Record<string, { security?: unknown[] }>>;
     expect(Object.keys(paths['/session/customer-number'] ?? {})).toEqual(['put']);
     expect(paths['/session/customer-number']?.put?.security).toEqual([{ bearerAuth: [] }]);

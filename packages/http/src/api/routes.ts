@@ -15,6 +15,10 @@ const flowToken = z
   .max(200)
   .openapi({ description: 'From the sign-in or recovery answer; binds the code to this client.' });
 const code = z.string().max(20).openapi({ example: '482913' });
+const expiresAt = z
+  .string()
+  .datetime()
+  .openapi({ description: 'When the code emailed stops working.' });
 
 const ErrorBody = z
   .object({
@@ -45,7 +49,7 @@ const SignInResult = z
       maskedEmail: z.string(),
       emailed: z.boolean(),
       resendAvailableAt: z.string().datetime(),
-      codeExpiresAt: z.string().datetime(),
+      expiresAt,
     }),
     z.object({ outcome: z.literal('login_is_email'), maskedEmail: z.string() }),
   ])
@@ -55,7 +59,7 @@ const ResendResult = z
   .object({
     maskedEmail: z.string(),
     resendAvailableAt: z.string().datetime(),
-    codeExpiresAt: z.string().datetime(),
+    expiresAt,
   })
   .openapi('ResendResult');
 const CompleteBody = z
@@ -223,7 +227,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
               maskedEmail: o.maskedEmail,
               emailed: o.emailed,
               resendAvailableAt: o.resendAvailableAt.toISOString(),
-              codeExpiresAt: o.expiresAt.toISOString(),
+              expiresAt: o.expiresAt.toISOString(),
             },
             200,
           );
@@ -243,7 +247,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
         {
           maskedEmail: r.value.maskedEmail,
           resendAvailableAt: r.value.resendAvailableAt.toISOString(),
-          codeExpiresAt: r.value.expiresAt.toISOString(),
+          expiresAt: r.value.expiresAt.toISOString(),
         },
         200,
       );
