@@ -336,6 +336,79 @@ describe('JSON API', () => {
   });
 });
 
+describe('invalid input: a Spanish message and the field at fault', () => {
+  const COMPLETE = {
+    flowToken: 'x',
+    code: '123456',
+    newPassword: NEW_PASSWORD,
+    confirmation: NEW_PASSWORD,
+  };
+  const cases: [string, string, unknown, string, string][] = [
+    [
+      'not JSON',
+      '/renewal/complete',
+      '{"flowToken": ',
+      '',
+      'El cuerpo de la solicitud no es JSON válido.',
+    ],
+    [
+      'an empty body',
+      '/renewal/complete',
+      '',
+      '',
+      'El cuerpo de la solicitud está vacío: envía un objeto JSON.',
+    ],
+    ['a list', '/sessions', [], '', 'El cuerpo de la solicitud debe ser un objeto JSON.'],
+    ['null', '/recovery', null, '', 'El cuerpo de la solicitud debe ser un objeto JSON.'],
+    ['a missing field', '/sessions', { identifier: 'x' }, 'password', 'Falta el campo password.'],
+    [
+      'a field that is null',
+      '/recovery',
+      { identifier: null },
+      'identifier',
+      'El campo identifier debe ser texto.',
+    ],
+    [
+      'a number for text',
+      '/renewal/complete',
+      { ...COMPLETE, code: 123456 },
+      'code',
+      'El campo code debe ser texto.',
+    ],
+    [
+      'an object for text',
+      '/renewal/resend',
+      { flowToken: { a: 1 } },
+      'flowToken',
+      'El campo flowToken debe ser texto.',
+    ],
+    [
+      'a string too long',
+      '/recovery/complete',
+      { ...COMPLETE, newPassword: 'x'.repeat(1025) },
+      'newPassword',
+      'El campo newPassword admite como máximo 1024 caracteres.',
+    ],
+    [
+      'a customer number too long',
+      '/session/customer-number',
+      { customerNumber: '1'.repeat(21) },
+      'customerNumber',
+      'El campo customerNumber admite como máximo 20 caracteres.',
+    ],
+  ];
+
+  it.each(cases)('%s', async (_, path, body, field, message) => {
+    const t = await testApp();
+    const method = path === '/session/customer-number' ? 'PUT' : 'POST';
+    const res = await t.api(path, typeof body === 'string' ? body : JSON.stringify(body), {
+      method,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_input', message, field } });
+  });
+});
+
 describe('defences', () => {
   it('session cookie: HttpOnly, Secure, SameSite=Lax, __Host- over https; rotated at sign-in', async () => {
     const t = await testApp({ publicUrl: 'https://facturacion.example.mx' });
@@ -543,6 +616,7 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     ),
     fc.string({ maxLength: 200 }).map((s) => `{bad json ${s}`),
     junk.map((j) => JSON.stringify(j) ?? 'null'),
+    fc.constantFrom('', '   '),
   );
   const contentType = fc.constantFrom(
     'application/json',
@@ -571,6 +645,10 @@ describe('fuzzing every JSON route: never a 5xx', () => {
             expect(json).toMatchObject({
               error: { code: expect.any(String), message: expect.any(String) },
             });
+          const error = (json as { error?: { code: string; message: string; field?: string } })
+            .error;
+          expect(error?.message ?? '').not.toMatch(/invalid|expected|received/i); // zod's English
+          if (error?.code === 'invalid_input') expect(error.field).toBeTypeOf('string');
         },
       ),
       { numRuns: 300 },

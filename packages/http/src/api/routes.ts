@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DomainError, ValidSession } from '@renueva/domain';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { ERROR_STATUS, errorStatus } from '../error-status.js';
 import type { RateLimit } from '../limits.js';
 import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, passwordProblemSpanish } from '../messages.js';
 import { requestContext } from '../request-context.js';
+import { EMPTY_BODY, type InputProblem, inputProblem, NOT_JSON } from './invalid-input.js';
 
 // Bounds on every field: the body limit caps the total, these keep each field sane.
 const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
@@ -28,6 +29,10 @@ const ErrorBody = z
       attemptsLeft: z.number().int().optional(),
       retryAt: z.string().datetime().nullable().optional(),
       reasons: z.array(z.object({ kind: z.string(), message: z.string() })).optional(),
+      field: z.string().optional().openapi({
+        description:
+          'With `invalid_input`: the dotted path of the field at fault (empty: the body as a whole).',
+      }),
     }),
   })
   .openapi('Error');
@@ -104,6 +109,26 @@ const errors = Object.fromEntries(
     { description: 'Error', content: { 'application/json': { schema: ErrorBody } } },
   ]),
 );
+/** The answer to a body refused before any use case runs. */
+const invalidInput = (p: InputProblem) => ({
+  error: { code: 'invalid_input' as const, message: p.message, field: p.field },
+});
+
+/** A body refused before the schema looks at it: empty, or not JSON at all. */
+const jsonBody: MiddlewareHandler = async (c, next) => {
+  const text = await c.req.text();
+  let problem = text.trim() === '' ? EMPTY_BODY : null;
+  if (!problem) {
+    try {
+      JSON.parse(text);
+    } catch {
+      problem = NOT_JSON;
+    }
+  }
+  if (problem) return c.json(invalidInput(problem), 400);
+  await next();
+};
+
 const json = <S extends z.ZodType>(schema: S) => ({
   content: { 'application/json': { schema } },
   required: true,
@@ -121,6 +146,7 @@ const post = <B extends z.ZodType, R extends z.ZodType>(
     path,
     summary,
     request: { body: json(body) },
+    middleware: jsonBody,
     responses: {
       200: { description: 'OK', content: { 'application/json': { schema: result } } },
       ...errors,
@@ -140,19 +166,10 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
   const uc = deps.useCases;
   const now = () => deps.clock.now();
   const api = new OpenAPIHono({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        return c.json(
-          {
-            error: {
-              code: 'invalid_input',
-              message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-            },
-          },
-          400,
-        );
-      }
+    // only bodies are validated, and `jsonBody` has already seen this one parse
+    defaultHook: async (result, c) => {
+      if (!result.success)
+        return c.json(invalidInput(inputProblem(result.error, await c.req.json())), 400);
     },
   });
   const ctx = (c: Context) => requestContext(c, options);
@@ -322,6 +339,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
       summary: 'Work on another customer number of the signed-in login',
       security: bearer,
       request: { body: json(SelectBody) },
+      middleware: jsonBody,
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: Me } } },
         ...errors,
