@@ -480,6 +480,12 @@ describe('defences', () => {
     expect(((await bigApi.json()) as { error: { code: string } }).error.code).toBe(
       'payload_too_large',
     );
+    // a method no route reads a body of: the body is ignored, not refused
+    const bigDelete = await t.app.request('/api/v1/session', {
+      method: 'DELETE',
+      body: 'x'.repeat(20_000),
+    });
+    expect(bigDelete.status).toBe(204);
     const form = await t.app.request('/api/v1/sessions', {
       method: 'POST',
       body: 'identifier=x&password=y',
@@ -561,6 +567,56 @@ describe('defences', () => {
       (await direct.api('/sessions', { identifier: 'b', password: 'x' }, from('203.0.113.2')))
         .status,
     ).toBe(429);
+  });
+
+  it('a known path asked with another method is a 405 with Allow (API and pages); an unknown path a 404', async () => {
+    const t = await testApp();
+    const refused = async (path: string, method: string, allow: string) => {
+      const res = await t.app.request(path, {
+        method,
+        // a body the API would refuse otherwise (415): the method is judged first
+        ...(method === 'GET' || method === 'HEAD'
+          ? {}
+          : { body: 'x', headers: { 'content-type': 'text/plain' } }),
+      });
+      expect([path, method, res.status, res.headers.get('allow')]).toEqual([
+        path,
+        method,
+        405,
+        allow,
+      ]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      return res;
+    };
+    const api = await refused('/api/v1/sessions', 'GET', 'POST');
+    expect(await api.json()).toEqual({
+      error: {
+        code: 'method_not_allowed',
+        message: 'Esta dirección no admite ese método de solicitud.',
+      },
+    });
+    await refused('/api/v1/session', 'POST', 'DELETE, GET, HEAD');
+    await refused('/api/v1/session/customer-number', 'PATCH', 'PUT');
+    await refused('/api/v1/openapi.json', 'PUT', 'GET, HEAD');
+    const page = await refused('/cerrar-sesion', 'GET', 'POST');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Esta dirección no admite ese método de solicitud.');
+    await refused('/iniciar-sesion', 'DELETE', 'GET, HEAD, POST');
+    await refused('/_dev/mailbox/1', 'POST', 'GET, HEAD');
+    await refused('/healthz', 'OPTIONS', 'GET, HEAD');
+
+    // HEAD is answered wherever GET is
+    expect((await t.app.request('/api/v1/session', { method: 'HEAD' })).status).toBe(401);
+    // unknown paths stay 404, whatever the method
+    for (const [path, method] of [
+      ['/api/v1/nada', 'GET'],
+      ['/api/v1/sessions/1', 'DELETE'],
+      ['/api/v1/session/', 'GET'],
+      ['/nada', 'POST'],
+    ] as const) {
+      const res = await t.app.request(path, { method, headers: { origin: ORIGIN } });
+      expect([path, res.status, res.headers.get('allow')]).toEqual([path, 404, null]);
+    }
   });
 
   it('unknown routes are a 404 in Spanish; the dev mailbox is absent without a mailbox', async () => {
