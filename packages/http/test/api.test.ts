@@ -5,6 +5,49 @@ import { type RateLimiterFactory, resolveOptions } from '../src/deps.js';
 import { rateLimits } from '../src/limits.js';
 import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
 
+interface Operation {
+  operationId: string;
+  security: unknown[];
+  requestBody?: { content: Record<string, { example?: unknown }> };
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        {
+          examples?: Record<string, { value: unknown }>;
+          schema: { properties?: { error?: { properties: { code: { enum: string[] } } } } };
+        }
+      >;
+    }
+  >;
+}
+interface OpenApi {
+  openapi: string;
+  info: { license?: unknown };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: object }> };
+}
+
+const openApi = async (app: { request(path: string): Response | Promise<Response> }) =>
+  (await (await app.request('/api/v1/openapi.json')).json()) as OpenApi;
+
+const operations = (doc: OpenApi) =>
+  Object.entries(doc.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod).map(([method, op]) => ({ method, path, op })),
+  );
+
+/** The error codes an operation documents, as `status code`, sorted. */
+const errorsOf = (op: Operation) =>
+  Object.entries(op.responses)
+    .filter(([status]) => Number(status) >= 400)
+    .flatMap(([status, r]) =>
+      (r.content?.['application/json']?.schema.properties?.error?.properties.code.enum ?? []).map(
+        (code) => `${status} ${code}`,
+      ),
+    )
+    .sort();
+
 describe('JSON API', () => {
   it('runs the whole flow: sign in, renew, sign in by email, me, sign out', async () => {
     const t = await testApp();
@@ -295,12 +338,9 @@ describe('JSON API', () => {
 
   it('publishes an OpenAPI document generated from the schemas', async () => {
     const t = await testApp();
-    const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
-      openapi: string;
-      paths: Record<string, unknown>;
-      components: { schemas: Record<string, unknown> };
-    };
+    const doc = await openApi(t.app);
     expect(doc.openapi).toBe('3.0.3');
+    expect(doc.info.license).toEqual({ name: 'MIT', url: 'https://opensource.org/licenses/MIT' });
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/recovery',
       '/recovery/complete',
@@ -311,7 +351,7 @@ describe('JSON API', () => {
       '/sessions',
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'Me', 'SelectCustomerNumber', 'CompleteResult']),
+      expect.arrayContaining(['Me', 'SelectCustomerNumber', 'CompleteResult']),
     );
     const schemas = doc.components.schemas as Record<string, { properties: object }>;
     expect(Object.keys(schemas.Me?.properties ?? {}).sort()).toEqual([
@@ -324,9 +364,67 @@ describe('JSON API', () => {
       expect.arrayContaining(['customerNumbers', 'passwordChanged']),
     );
     expect(Object.keys(schemas.ResendResult?.properties ?? {})).toContain('expiresAt');
-    const paths = doc.paths as Record<string, Record<string, { security?: unknown[] }>>;
-    expect(Object.keys(paths['/session/customer-number'] ?? {})).toEqual(['put']);
-    expect(paths['/session/customer-number']?.put?.security).toEqual([{ bearerAuth: [] }]);
+
+    const ops = operations(doc);
+    expect(
+      ops.map((o) => `${o.method} ${o.path} ${o.op.operationId} ${o.op.security.length}`),
+    ).toEqual([
+      'post /sessions signIn 0',
+      'post /renewal/resend resendRenewalCode 0',
+      'post /renewal/complete completeRenewal 0',
+      'post /recovery requestRecovery 0',
+      'post /recovery/complete completeRecovery 0',
+      'get /session getSession 1',
+      'delete /session signOut 1',
+      'put /session/customer-number selectCustomerNumber 1',
+    ]);
+    for (const { op } of ops) {
+      if (op.requestBody) expect(op.requestBody.content['application/json']?.example).toBeDefined();
+      for (const response of Object.values(op.responses)) {
+        const media = response.content?.['application/json'];
+        if (media) expect(Object.keys(media.examples ?? {}).length).toBeGreaterThan(0);
+      }
+    }
+    // what each operation can answer, read from its use case; a body brings 400 / 413 / 415
+    const body = (...codes: string[]) =>
+      ['400 invalid_input', '413 payload_too_large', '415 unsupported_media_type', ...codes].sort();
+    expect(Object.fromEntries(ops.map((o) => [`${o.method} ${o.path}`, errorsOf(o.op)]))).toEqual({
+      'post /sessions': body(
+        '401 invalid_credentials',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '429 throttled',
+        '503 busy',
+      ),
+      'post /renewal/resend': body(
+        '400 flow_invalid',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '429 resend_too_soon',
+      ),
+      'post /renewal/complete': body(
+        '400 code_exhausted',
+        '400 code_invalid',
+        '400 flow_invalid',
+        '409 conflict',
+        '410 code_expired',
+        '422 no_deliverable_email',
+        '422 password_rejected',
+        '429 throttled',
+        '503 busy',
+      ),
+      'post /recovery': body('429 throttled'),
+      'post /recovery/complete': body(
+        '400 code_rejected',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '422 password_rejected',
+        '503 busy',
+      ),
+      'get /session': ['401 session_invalid'],
+      'put /session/customer-number': body('401 session_invalid', '404 not_found'),
+      'delete /session': [],
+    });
   });
 
   it('health and readiness', async () => {
@@ -406,6 +504,16 @@ describe('invalid input: a Spanish message and the field at fault', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: { code: 'invalid_input', message, field } });
+  });
+
+  it('the documented example is a real answer', async () => {
+    const t = await testApp();
+    const doc = await openApi(t.app);
+    const documented =
+      doc.paths['/recovery/complete']?.post?.responses['400']?.content?.['application/json']
+        ?.examples?.invalid_input?.value;
+    const res = await t.api('/recovery/complete', { ...COMPLETE, newPassword: 'x'.repeat(1025) });
+    expect(await res.json()).toEqual(documented);
   });
 });
 
