@@ -29,6 +29,12 @@ interface OpenApi {
   components: { schemas: Record<string, { properties?: object }> };
 }
 
+interface ErrorJson {
+  code: string;
+  message: string;
+  field?: string;
+}
+
 const openApi = async (app: { request(path: string): Response | Promise<Response> }) =>
   (await (await app.request('/api/v1/openapi.json')).json()) as OpenApi;
 
@@ -746,15 +752,21 @@ describe('defences', () => {
   });
 });
 
-describe('fuzzing every JSON route: never a 5xx', () => {
+describe('fuzzing every JSON route: never a 5xx, never an answer the document does not list', () => {
   const routes: [string, string][] = [
     ['POST', '/sessions'],
     ['POST', '/renewal/resend'],
     ['POST', '/renewal/complete'],
     ['POST', '/recovery'],
     ['POST', '/recovery/complete'],
+    ['GET', '/session'],
     ['PUT', '/session/customer-number'],
+    ['DELETE', '/session'],
   ];
+  // now and then another method than the route's own
+  const method = fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), {
+    freq: 4,
+  });
   const junk = fc.oneof(
     fc.string({ maxLength: 3000 }),
     fc.constant('\u0000'.repeat(50)),
@@ -780,7 +792,7 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     ),
     fc.string({ maxLength: 200 }).map((s) => `{bad json ${s}`),
     junk.map((j) => JSON.stringify(j) ?? 'null'),
-    fc.constantFrom('', '   '),
+    fc.constantFrom('', '   ', 'x'.repeat(20_000)),
   );
   const contentType = fc.constantFrom(
     'application/json',
@@ -789,33 +801,57 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     'application/json; charset=utf-8',
     '',
   );
+  const authorization = fc.option(
+    fc.oneof(
+      fc.string({ maxLength: 300 }).map((s) => `Bearer ${s}`),
+      fc.base64String({ maxLength: 60 }),
+    ),
+  );
 
-  it('answers 2xx/4xx with a JSON body for any input', async () => {
+  it('answers 2xx/4xx, each documented for its operation (405 with Allow for another method)', async () => {
     const t = await testApp();
+    const doc = await openApi(t.app);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
+        method,
         body,
         contentType,
-        async ([method, route], b, type) => {
+        authorization,
+        async ([own, route], other, b, type, auth) => {
+          const m = other ?? own;
+          const headers: Record<string, string> = {
+            ...(type ? { 'content-type': type } : {}),
+            ...(auth ? { authorization: auth } : {}),
+          };
           const res = await t.app.request(`/api/v1${route}`, {
-            method,
-            body: typeof b === 'string' ? b : JSON.stringify(b),
-            headers: type ? { 'content-type': type } : {},
+            method: m,
+            ...(m === 'GET' ? {} : { body: typeof b === 'string' ? b : JSON.stringify(b) }),
+            headers,
           });
-          expect(res.status).toBeLessThan(500);
-          const json = await res.json();
-          if (res.status >= 400)
-            expect(json).toMatchObject({
-              error: { code: expect.any(String), message: expect.any(String) },
-            });
-          const error = (json as { error?: { code: string; message: string; field?: string } })
-            .error;
-          expect(error?.message ?? '').not.toMatch(/invalid|expected|received/i); // zod's English
-          if (error?.code === 'invalid_input') expect(error.field).toBeTypeOf('string');
+          const seen = `${m} ${route} -> ${res.status}`;
+          expect(res.status, seen).toBeLessThan(500);
+          const json = res.status === 204 ? null : ((await res.json()) as { error?: ErrorJson });
+          const op = doc.paths[route]?.[m.toLowerCase()];
+          if (!op) {
+            const methods = Object.keys(doc.paths[route] ?? {}).map((k) => k.toUpperCase());
+            expect(res.status, seen).toBe(405);
+            const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort();
+            expect(res.headers.get('allow')).toBe(allow.join(', '));
+            return;
+          }
+          expect(Object.keys(op.responses), seen).toContain(String(res.status));
+          if (res.status < 400) return;
+          expect(json?.error, seen).toMatchObject({
+            code: expect.any(String),
+            message: expect.stringMatching(/\.$/),
+          });
+          expect(errorsOf(op), seen).toContain(`${res.status} ${json?.error?.code}`);
+          expect(json?.error?.message).not.toMatch(/invalid|expected|received/i); // zod's English
+          if (json?.error?.code === 'invalid_input') expect(json.error.field).toBeTypeOf('string');
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
     expect(t.errors).toEqual([]);
   });
