@@ -2,16 +2,39 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
 import { rateLimits } from './limits.js';
+import { REQUEST_REFUSED } from './messages.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
 
 const isApi = (path: string) => path.startsWith('/api/');
+/** The methods whose body a route reads; any other method's body is never read. */
+const TAKES_BODY = ['POST', 'PUT', 'PATCH'];
+
+/**
+ * The methods `app` answers on a path, read from its routes once they are all in
+ * (middleware, registered for every method, does not count); HEAD comes with GET.
+ */
+function allowedMethods(app: Hono): (path: string) => string[] {
+  let table: { router: TrieRouter<true>; methods: string[] } | null = null;
+  return (path) => {
+    if (!table) {
+      const router = new TrieRouter<true>();
+      const endpoints = app.routes.filter((r) => r.method !== 'ALL');
+      for (const r of endpoints) router.add(r.method, r.path, true);
+      table = { router, methods: [...new Set(endpoints.map((r) => r.method))] };
+    }
+    const { router, methods } = table;
+    const allowed = methods.filter((m) => router.match(m, path)[0].length > 0);
+    return (allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed).sort();
+  };
+}
 
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
@@ -64,14 +87,21 @@ export function createApp(deps: AppDeps) {
     // auth pages and answers carry codes, tokens and personal data: never cache them
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) =>
-        failure(c.req.path, 413, 'payload_too_large', 'La solicitud es demasiado grande.'),
-    }),
-  );
+  // a known path asked with a method it does not answer: 405, before the body is looked at
+  const allowed = allowedMethods(app);
+  app.use('*', async (c, next) => {
+    const methods = allowed(c.req.path);
+    if (methods.length === 0 || methods.includes(c.req.method)) return next();
+    const res = failure(c.req.path, 405, 'method_not_allowed', REQUEST_REFUSED.method_not_allowed);
+    res.headers.set('Allow', methods.join(', '));
+    return res;
+  });
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes,
+    onError: (c) =>
+      failure(c.req.path, 413, 'payload_too_large', REQUEST_REFUSED.payload_too_large),
+  });
+  app.use('*', (c, next) => (TAKES_BODY.includes(c.req.method) ? limitBody(c, next) : next()));
   // forms: the browser's Origin (or Sec-Fetch-Site) must be ours. The API is exempt:
   // it takes only application/json (a cross-site form cannot send that without a CORS
   // preflight, which is never granted) and authenticates with a bearer token, not a cookie.
@@ -80,14 +110,14 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', (c, next) => (isApi(c.req.path) ? next() : checkOrigin(c, next)));
   app.use('/api/v1/*', async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+    if (TAKES_BODY.includes(c.req.method)) {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type))
         return failure(
           c.req.path,
           415,
           'unsupported_media_type',
-          'El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).',
+          REQUEST_REFUSED.unsupported_media_type,
         );
     }
     await next();

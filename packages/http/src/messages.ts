@@ -78,3 +78,11 @@ export function errorSpanish(error: DomainError, now: Date): string {
       return 'La cuenta ya fue renovada.';
   }
 }
+
+/** What the transport refuses before any use case runs (pages and API alike). */
+export const REQUEST_REFUSED = {
+  payload_too_large: 'La solicitud es demasiado grande.',
+  unsupported_media_type:
+    'El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).',
+  method_not_allowed: 'Esta dirección no admite ese método de solicitud.',
+} as const;

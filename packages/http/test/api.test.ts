@@ -5,6 +5,55 @@ import { type RateLimiterFactory, resolveOptions } from '../src/deps.js';
 import { rateLimits } from '../src/limits.js';
 import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
 
+interface Operation {
+  operationId: string;
+  security: unknown[];
+  requestBody?: { content: Record<string, { example?: unknown }> };
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        {
+          examples?: Record<string, { value: unknown }>;
+          schema: { properties?: { error?: { properties: { code: { enum: string[] } } } } };
+        }
+      >;
+    }
+  >;
+}
+interface OpenApi {
+  openapi: string;
+  info: { license?: unknown };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: object }> };
+}
+
+interface ErrorJson {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+const openApi = async (app: { request(path: string): Response | Promise<Response> }) =>
+  (await (await app.request('/api/v1/openapi.json')).json()) as OpenApi;
+
+const operations = (doc: OpenApi) =>
+  Object.entries(doc.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod).map(([method, op]) => ({ method, path, op })),
+  );
+
+/** The error codes an operation documents, as `status code`, sorted. */
+const errorsOf = (op: Operation) =>
+  Object.entries(op.responses)
+    .filter(([status]) => Number(status) >= 400)
+    .flatMap(([status, r]) =>
+      (r.content?.['application/json']?.schema.properties?.error?.properties.code.enum ?? []).map(
+        (code) => `${status} ${code}`,
+      ),
+    )
+    .sort();
+
 describe('JSON API', () => {
   it('runs the whole flow: sign in, renew, sign in by email, me, sign out', async () => {
     const t = await testApp();
@@ -22,7 +71,9 @@ describe('JSON API', () => {
       outcome: 'renewal_started',
       maskedEmail: 'diego.barron.***@oxxog**.c**',
       emailed: true,
+      expiresAt: expect.any(String), // the domain's name for when the code stops working
     });
+    expect(body).not.toHaveProperty('codeExpiresAt');
     const done = await t.api('/renewal/complete', {
       flowToken: body.flowToken,
       code: t.codeFor(),
@@ -232,6 +283,14 @@ describe('JSON API', () => {
     const soon = await t.api('/renewal/resend', { flowToken: started.flowToken });
     expect(soon.status).toBe(429);
     expect(soon.headers.get('retry-after')).toBe('60');
+    t.ports.clock.advance(60);
+    const resent = await t.api('/renewal/resend', { flowToken: started.flowToken });
+    expect(resent.status).toBe(200);
+    expect(await resent.json()).toEqual({
+      maskedEmail: 'diego.barron.***@oxxog**.c**',
+      resendAvailableAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     const forged = await t.api('/renewal/resend', { flowToken: 'forged' });
     expect(forged.status).toBe(400);
     const recovery = await t.api('/recovery', { identifier: 'nadie' });
@@ -285,12 +344,9 @@ describe('JSON API', () => {
 
   it('publishes an OpenAPI document generated from the schemas', async () => {
     const t = await testApp();
-    const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
-      openapi: string;
-      paths: Record<string, unknown>;
-      components: { schemas: Record<string, unknown> };
-    };
+    const doc = await openApi(t.app);
     expect(doc.openapi).toBe('3.0.3');
+    expect(doc.info.license).toEqual({ name: 'MIT', url: 'https://opensource.org/licenses/MIT' });
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/recovery',
       '/recovery/complete',
@@ -301,7 +357,7 @@ describe('JSON API', () => {
       '/sessions',
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'Me', 'SelectCustomerNumber', 'CompleteResult']),
+      expect.arrayContaining(['Me', 'SelectCustomerNumber', 'CompleteResult']),
     );
     const schemas = doc.components.schemas as Record<string, { properties: object }>;
     expect(Object.keys(schemas.Me?.properties ?? {}).sort()).toEqual([
@@ -313,15 +369,157 @@ describe('JSON API', () => {
     expect(Object.keys(schemas.CompleteResult?.properties ?? {})).toEqual(
       expect.arrayContaining(['customerNumbers', 'passwordChanged']),
     );
-    const paths = doc.paths as Record<string, Record<string, { security?: unknown[] }>>;
-    expect(Object.keys(paths['/session/customer-number'] ?? {})).toEqual(['put']);
-    expect(paths['/session/customer-number']?.put?.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(schemas.ResendResult?.properties ?? {})).toContain('expiresAt');
+
+    const ops = operations(doc);
+    expect(
+      ops.map((o) => `${o.method} ${o.path} ${o.op.operationId} ${o.op.security.length}`),
+    ).toEqual([
+      'post /sessions signIn 0',
+      'post /renewal/resend resendRenewalCode 0',
+      'post /renewal/complete completeRenewal 0',
+      'post /recovery requestRecovery 0',
+      'post /recovery/complete completeRecovery 0',
+      'get /session getSession 1',
+      'delete /session signOut 1',
+      'put /session/customer-number selectCustomerNumber 1',
+    ]);
+    for (const { op } of ops) {
+      if (op.requestBody) expect(op.requestBody.content['application/json']?.example).toBeDefined();
+      for (const response of Object.values(op.responses)) {
+        const media = response.content?.['application/json'];
+        if (media) expect(Object.keys(media.examples ?? {}).length).toBeGreaterThan(0);
+      }
+    }
+    // what each operation can answer, read from its use case; a body brings 400 / 413 / 415
+    const body = (...codes: string[]) =>
+      ['400 invalid_input', '413 payload_too_large', '415 unsupported_media_type', ...codes].sort();
+    expect(Object.fromEntries(ops.map((o) => [`${o.method} ${o.path}`, errorsOf(o.op)]))).toEqual({
+      'post /sessions': body(
+        '401 invalid_credentials',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '429 throttled',
+        '503 busy',
+      ),
+      'post /renewal/resend': body(
+        '400 flow_invalid',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '429 resend_too_soon',
+      ),
+      'post /renewal/complete': body(
+        '400 code_exhausted',
+        '400 code_invalid',
+        '400 flow_invalid',
+        '409 conflict',
+        '410 code_expired',
+        '422 no_deliverable_email',
+        '422 password_rejected',
+        '429 throttled',
+        '503 busy',
+      ),
+      'post /recovery': body('429 throttled'),
+      'post /recovery/complete': body(
+        '400 code_rejected',
+        '409 conflict',
+        '422 no_deliverable_email',
+        '422 password_rejected',
+        '503 busy',
+      ),
+      'get /session': ['401 session_invalid'],
+      'put /session/customer-number': body('401 session_invalid', '404 not_found'),
+      'delete /session': [],
+    });
   });
 
   it('health and readiness', async () => {
     const t = await testApp();
     expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await t.app.request('/readyz')).status).toBe(200);
+  });
+});
+
+describe('invalid input: a Spanish message and the field at fault', () => {
+  const COMPLETE = {
+    flowToken: 'x',
+    code: '123456',
+    newPassword: NEW_PASSWORD,
+    confirmation: NEW_PASSWORD,
+  };
+  const cases: [string, string, unknown, string, string][] = [
+    [
+      'not JSON',
+      '/renewal/complete',
+      '{"flowToken": ',
+      '',
+      'El cuerpo de la solicitud no es JSON válido.',
+    ],
+    [
+      'an empty body',
+      '/renewal/complete',
+      '',
+      '',
+      'El cuerpo de la solicitud está vacío: envía un objeto JSON.',
+    ],
+    ['a list', '/sessions', [], '', 'El cuerpo de la solicitud debe ser un objeto JSON.'],
+    ['null', '/recovery', null, '', 'El cuerpo de la solicitud debe ser un objeto JSON.'],
+    ['a missing field', '/sessions', { identifier: 'x' }, 'password', 'Falta el campo password.'],
+    [
+      'a field that is null',
+      '/recovery',
+      { identifier: null },
+      'identifier',
+      'El campo identifier debe ser texto.',
+    ],
+    [
+      'a number for text',
+      '/renewal/complete',
+      { ...COMPLETE, code: 123456 },
+      'code',
+      'El campo code debe ser texto.',
+    ],
+    [
+      'an object for text',
+      '/renewal/resend',
+      { flowToken: { a: 1 } },
+      'flowToken',
+      'El campo flowToken debe ser texto.',
+    ],
+    [
+      'a string too long',
+      '/recovery/complete',
+      { ...COMPLETE, newPassword: 'x'.repeat(1025) },
+      'newPassword',
+      'El campo newPassword admite como máximo 1024 caracteres.',
+    ],
+    [
+      'a customer number too long',
+      '/session/customer-number',
+      { customerNumber: '1'.repeat(21) },
+      'customerNumber',
+      'El campo customerNumber admite como máximo 20 caracteres.',
+    ],
+  ];
+
+  it.each(cases)('%s', async (_, path, body, field, message) => {
+    const t = await testApp();
+    const method = path === '/session/customer-number' ? 'PUT' : 'POST';
+    const res = await t.api(path, typeof body === 'string' ? body : JSON.stringify(body), {
+      method,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_input', message, field } });
+  });
+
+  it('the documented example is a real answer', async () => {
+    const t = await testApp();
+    const doc = await openApi(t.app);
+    const documented =
+      doc.paths['/recovery/complete']?.post?.responses['400']?.content?.['application/json']
+        ?.examples?.invalid_input?.value;
+    const res = await t.api('/recovery/complete', { ...COMPLETE, newPassword: 'x'.repeat(1025) });
+    expect(await res.json()).toEqual(documented);
   });
 });
 
@@ -396,6 +594,12 @@ describe('defences', () => {
     expect(((await bigApi.json()) as { error: { code: string } }).error.code).toBe(
       'payload_too_large',
     );
+    // a method no route reads a body of: the body is ignored, not refused
+    const bigDelete = await t.app.request('/api/v1/session', {
+      method: 'DELETE',
+      body: 'x'.repeat(20_000),
+    });
+    expect(bigDelete.status).toBe(204);
     const form = await t.app.request('/api/v1/sessions', {
       method: 'POST',
       body: 'identifier=x&password=y',
@@ -479,6 +683,56 @@ describe('defences', () => {
     ).toBe(429);
   });
 
+  it('a known path asked with another method is a 405 with Allow (API and pages); an unknown path a 404', async () => {
+    const t = await testApp();
+    const refused = async (path: string, method: string, allow: string) => {
+      const res = await t.app.request(path, {
+        method,
+        // a body the API would refuse otherwise (415): the method is judged first
+        ...(method === 'GET' || method === 'HEAD'
+          ? {}
+          : { body: 'x', headers: { 'content-type': 'text/plain' } }),
+      });
+      expect([path, method, res.status, res.headers.get('allow')]).toEqual([
+        path,
+        method,
+        405,
+        allow,
+      ]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      return res;
+    };
+    const api = await refused('/api/v1/sessions', 'GET', 'POST');
+    expect(await api.json()).toEqual({
+      error: {
+        code: 'method_not_allowed',
+        message: 'Esta dirección no admite ese método de solicitud.',
+      },
+    });
+    await refused('/api/v1/session', 'POST', 'DELETE, GET, HEAD');
+    await refused('/api/v1/session/customer-number', 'PATCH', 'PUT');
+    await refused('/api/v1/openapi.json', 'PUT', 'GET, HEAD');
+    const page = await refused('/cerrar-sesion', 'GET', 'POST');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Esta dirección no admite ese método de solicitud.');
+    await refused('/iniciar-sesion', 'DELETE', 'GET, HEAD, POST');
+    await refused('/_dev/mailbox/1', 'POST', 'GET, HEAD');
+    await refused('/healthz', 'OPTIONS', 'GET, HEAD');
+
+    // HEAD is answered wherever GET is
+    expect((await t.app.request('/api/v1/session', { method: 'HEAD' })).status).toBe(401);
+    // unknown paths stay 404, whatever the method
+    for (const [path, method] of [
+      ['/api/v1/nada', 'GET'],
+      ['/api/v1/sessions/1', 'DELETE'],
+      ['/api/v1/session/', 'GET'],
+      ['/nada', 'POST'],
+    ] as const) {
+      const res = await t.app.request(path, { method, headers: { origin: ORIGIN } });
+      expect([path, res.status, res.headers.get('allow')]).toEqual([path, 404, null]);
+    }
+  });
+
   it('unknown routes are a 404 in Spanish; the dev mailbox is absent without a mailbox', async () => {
     const t = await testApp();
     const missing = await t.get('/nada');
@@ -498,15 +752,21 @@ describe('defences', () => {
   });
 });
 
-describe('fuzzing every JSON route: never a 5xx', () => {
+describe('fuzzing every JSON route: never a 5xx, never an answer the document does not list', () => {
   const routes: [string, string][] = [
     ['POST', '/sessions'],
     ['POST', '/renewal/resend'],
     ['POST', '/renewal/complete'],
     ['POST', '/recovery'],
     ['POST', '/recovery/complete'],
+    ['GET', '/session'],
     ['PUT', '/session/customer-number'],
+    ['DELETE', '/session'],
   ];
+  // now and then another method than the route's own
+  const method = fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'), {
+    freq: 4,
+  });
   const junk = fc.oneof(
     fc.string({ maxLength: 3000 }),
     fc.constant('\u0000'.repeat(50)),
@@ -532,6 +792,7 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     ),
     fc.string({ maxLength: 200 }).map((s) => `{bad json ${s}`),
     junk.map((j) => JSON.stringify(j) ?? 'null'),
+    fc.constantFrom('', '   ', 'x'.repeat(20_000)),
   );
   const contentType = fc.constantFrom(
     'application/json',
@@ -540,29 +801,57 @@ describe('fuzzing every JSON route: never a 5xx', () => {
     'application/json; charset=utf-8',
     '',
   );
+  const authorization = fc.option(
+    fc.oneof(
+      fc.string({ maxLength: 300 }).map((s) => `Bearer ${s}`),
+      fc.base64String({ maxLength: 60 }),
+    ),
+  );
 
-  it('answers 2xx/4xx with a JSON body for any input', async () => {
+  it('answers 2xx/4xx, each documented for its operation (405 with Allow for another method)', async () => {
     const t = await testApp();
+    const doc = await openApi(t.app);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
+        method,
         body,
         contentType,
-        async ([method, route], b, type) => {
+        authorization,
+        async ([own, route], other, b, type, auth) => {
+          const m = other ?? own;
+          const headers: Record<string, string> = {
+            ...(type ? { 'content-type': type } : {}),
+            ...(auth ? { authorization: auth } : {}),
+          };
           const res = await t.app.request(`/api/v1${route}`, {
-            method,
-            body: typeof b === 'string' ? b : JSON.stringify(b),
-            headers: type ? { 'content-type': type } : {},
+            method: m,
+            ...(m === 'GET' ? {} : { body: typeof b === 'string' ? b : JSON.stringify(b) }),
+            headers,
           });
-          expect(res.status).toBeLessThan(500);
-          const json = await res.json();
-          if (res.status >= 400)
-            expect(json).toMatchObject({
-              error: { code: expect.any(String), message: expect.any(String) },
-            });
+          const seen = `${m} ${route} -> ${res.status}`;
+          expect(res.status, seen).toBeLessThan(500);
+          const json = res.status === 204 ? null : ((await res.json()) as { error?: ErrorJson });
+          const op = doc.paths[route]?.[m.toLowerCase()];
+          if (!op) {
+            const methods = Object.keys(doc.paths[route] ?? {}).map((k) => k.toUpperCase());
+            expect(res.status, seen).toBe(405);
+            const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort();
+            expect(res.headers.get('allow')).toBe(allow.join(', '));
+            return;
+          }
+          expect(Object.keys(op.responses), seen).toContain(String(res.status));
+          if (res.status < 400) return;
+          expect(json?.error, seen).toMatchObject({
+            code: expect.any(String),
+            message: expect.stringMatching(/\.$/),
+          });
+          expect(errorsOf(op), seen).toContain(`${res.status} ${json?.error?.code}`);
+          expect(json?.error?.message).not.toMatch(/invalid|expected|received/i); // zod's English
+          if (json?.error?.code === 'invalid_input') expect(json.error.field).toBeTypeOf('string');
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
     expect(t.errors).toEqual([]);
   });
