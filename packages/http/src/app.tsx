@@ -10,6 +10,7 @@ import { type AppDeps, resolveOptions } from './deps.js';
 import { rateLimits } from './limits.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
+import { SCRIPT_HASH } from './pages/script.js';
 
 const isApi = (path: string) => path.startsWith('/api/');
 
@@ -28,15 +29,13 @@ export function createApp(deps: AppDeps) {
           { status, headers: { 'Cache-Control': 'no-store' } },
         )
       : new Response(
-          `<!doctype html>${(
-            (
-              <MessagePage
-                portalName={options.portalName}
-                title="Error"
-                notice={{ kind: 'error', title: 'Error', text: message }}
-              />
-            )
-          ).toString()}`,
+          (
+            <MessagePage
+              site={options}
+              title="Error"
+              notice={{ kind: 'error', title: 'Error', text: message }}
+            />
+          ).toString(),
           {
             status,
             headers: { 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store' },
@@ -48,8 +47,14 @@ export function createApp(deps: AppDeps) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
+        // the one inline script, by its hash: no 'unsafe-inline' for scripts
+        scriptSrc: ["'self'", SCRIPT_HASH],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: [
+          "'self'",
+          'data:',
+          ...(options.brand.logoUrl ? [new URL(options.brand.logoUrl).origin] : []),
+        ],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
