@@ -1,11 +1,29 @@
 import { type Policies, type PolicyOverrides, policiesSchema } from '@renueva/domain';
 import { z } from 'zod';
+import {
+  type Brand,
+  contrastWithWhite,
+  DEFAULT_BRAND,
+  MIN_CONTRAST,
+  type SupportContacts,
+} from './brand.js';
 
 const optionalString = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+/** A brand colour: `#rrggbb` that white text on it (and it on white) can be read against. */
+const brandColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb')
+  .refine((c) => contrastWithWhite(c) >= MIN_CONTRAST, {
+    error: (issue) =>
+      `white text on ${String(issue.input)} reaches ${contrastWithWhite(String(issue.input)).toFixed(2)}:1, below WCAG AA's ${MIN_CONTRAST}:1: choose a darker colour`,
+  })
+  .transform((c) => c.toLowerCase());
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,7 +47,21 @@ const envSchema = z.object({
   POSTMARK_API_URL: optionalString.pipe(z.url().optional()),
   POSTMARK_MESSAGE_STREAM: z.string().default('outbound'),
   MAIL_FROM: z.string().default('Portal de Facturación <no-reply@localhost>'),
-  PORTAL_NAME: z.string().default('Portal de Facturación'),
+  PORTAL_NAME: z.string().trim().min(1).max(80).default('Portal de Facturación'),
+  /** The logo in the pages' and emails' header; absent: the portal's name as text. */
+  BRAND_LOGO_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BRAND_PRIMARY_COLOR: brandColor.default(DEFAULT_BRAND.primaryColor),
+  BRAND_ACCENT_COLOR: brandColor.default(DEFAULT_BRAND.accentColor),
+  BRAND_FOOTER_TEXT: optionalString.pipe(z.string().max(200).optional()),
+  /** How customers reach support, shown wherever a page or an email names it. */
+  SUPPORT_EMAIL: optionalString.pipe(z.email().optional()),
+  SUPPORT_PHONE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\+?[0-9][0-9 ().-]{5,24}$/, 'expected a phone number: digits, spaces, + ( ) . -')
+      .optional(),
+  ),
+  SUPPORT_HOURS: optionalString.pipe(z.string().max(120).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed demo legacy accounts into an empty store at start-up (development only). */
   DEMO_ACCOUNTS: z.enum(['true', 'false']).optional(),
@@ -55,6 +87,8 @@ export interface Config {
     | { kind: 'postmark'; serverToken: string; apiUrl: string | null; messageStream: string };
   mailFrom: string;
   portalName: string;
+  brand: Brand;
+  support: SupportContacts;
   logLevel: string;
   demoAccounts: boolean;
   dispatchIntervalMs: number;
@@ -135,6 +169,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { kind: 'console' },
     mailFrom: e.MAIL_FROM,
     portalName: e.PORTAL_NAME,
+    brand: {
+      logoUrl: e.BRAND_LOGO_URL ?? null,
+      primaryColor: e.BRAND_PRIMARY_COLOR,
+      accentColor: e.BRAND_ACCENT_COLOR,
+      footerText: e.BRAND_FOOTER_TEXT ?? null,
+    },
+    support: {
+      email: e.SUPPORT_EMAIL ?? null,
+      phone: e.SUPPORT_PHONE ?? null,
+      hours: e.SUPPORT_HOURS ?? null,
+    },
     logLevel: e.LOG_LEVEL,
     demoAccounts: e.DEMO_ACCOUNTS ? e.DEMO_ACCOUNTS === 'true' : e.NODE_ENV === 'development',
     dispatchIntervalMs: e.DISPATCH_INTERVAL_MS,

@@ -31,6 +31,7 @@ import { ConsoleMailer } from './mail/console-mailer.js';
 import { DevMailbox } from './mail/dev-mailbox.js';
 import { type Dispatcher, startDispatcher } from './mail/dispatcher.js';
 import { PostmarkMailer } from './mail/postmark-mailer.js';
+import type { RenderOptions } from './mail/templates.js';
 import { createMemoryStore } from './memory/index.js';
 import {
   memoryRateLimiters,
@@ -103,6 +104,14 @@ async function developmentSecret(dataDir: string): Promise<string> {
     return (await readFile(file, 'utf8')).trim();
   }
 }
+
+/** What the emails show of the portal: the same name, address, look and support as its pages. */
+const renderOptions = (c: Config): RenderOptions => ({
+  portalName: c.portalName,
+  publicUrl: c.publicUrl,
+  brand: c.brand,
+  support: c.support,
+});
 
 interface Store {
   accounts: AccountRepository;
@@ -210,10 +219,9 @@ export async function createRenueva(
             apiUrl: c.mailer.apiUrl,
             messageStream: c.mailer.messageStream,
             from: c.mailFrom,
-            portalName: c.portalName,
-            publicUrl: c.publicUrl,
+            ...renderOptions(c),
           })
-        : new ConsoleMailer({ mailbox, portalName: c.portalName, publicUrl: c.publicUrl }),
+        : new ConsoleMailer({ mailbox, ...renderOptions(c) }),
     [T.config, T.mailbox],
   );
   bind<Ports>(T.ports).toResolvedValue(

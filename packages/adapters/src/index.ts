@@ -1,3 +1,10 @@
+export {
+  type Brand,
+  contrastWithWhite,
+  DEFAULT_BRAND,
+  NO_SUPPORT,
+  type SupportContacts,
+} from './brand.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
 export { createRenueva, type Renueva } from './container.js';
 export * from './crypto/index.js';

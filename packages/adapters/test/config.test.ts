@@ -1,5 +1,6 @@
 import { defaultPolicies } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
+import { contrastWithWhite, DEFAULT_BRAND } from '../src/brand.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
@@ -35,10 +36,52 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY: /],
     [{ POLICY_CODE_DIGITS: '4' }, /^POLICY_CODE_DIGITS: /],
+    [{ BRAND_PRIMARY_COLOR: 'red' }, /^BRAND_PRIMARY_COLOR: expected a colour as #rrggbb/],
+    [
+      { BRAND_ACCENT_COLOR: '#ea580c' },
+      /^BRAND_ACCENT_COLOR: white text on #ea580c reaches 3\.56:1/,
+    ],
+    [{ BRAND_LOGO_URL: 'javascript:alert(1)' }, /^BRAND_LOGO_URL: /],
+    [{ SUPPORT_EMAIL: 'soporte' }, /^SUPPORT_EMAIL: /],
+    [{ SUPPORT_PHONE: 'llámanos' }, /^SUPPORT_PHONE: /],
+    [{ PORTAL_NAME: '  ' }, /^PORTAL_NAME: /],
     [{ POLICY_CODE_LIFETIME_SECONDS: 'ten' }, /^POLICY_CODE_LIFETIME_SECONDS: expected a number/],
   ])('names the bad variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('brand and support: neutral defaults, every one configurable', () => {
+    const plain = loadConfig({});
+    expect(plain.portalName).toBe('Portal de Facturación');
+    expect(plain.brand).toEqual(DEFAULT_BRAND);
+    expect(plain.brand.logoUrl).toBeNull();
+    expect(plain.support).toEqual({ email: null, phone: null, hours: null });
+    // the defaults themselves pass the check the variables get
+    expect(contrastWithWhite(DEFAULT_BRAND.primaryColor)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastWithWhite(DEFAULT_BRAND.accentColor)).toBeGreaterThanOrEqual(4.5);
+    const config = loadConfig({
+      PORTAL_NAME: 'Portal de Facturación Gasolinera',
+      BRAND_LOGO_URL: 'https://cdn.example.mx/logo.svg',
+      BRAND_PRIMARY_COLOR: '#1E3A8A',
+      BRAND_ACCENT_COLOR: '#9a3412',
+      BRAND_FOOTER_TEXT: 'vamos juntos',
+      SUPPORT_EMAIL: 'soporte@example.mx',
+      SUPPORT_PHONE: '+52 (55) 1234-5678',
+      SUPPORT_HOURS: 'lunes a viernes de 9:00 a 18:00 h',
+    });
+    expect(config.portalName).toBe('Portal de Facturación Gasolinera');
+    expect(config.brand).toEqual({
+      logoUrl: 'https://cdn.example.mx/logo.svg',
+      primaryColor: '#1e3a8a',
+      accentColor: '#9a3412',
+      footerText: 'vamos juntos',
+    });
+    expect(config.support).toEqual({
+      email: 'soporte@example.mx',
+      phone: '+52 (55) 1234-5678',
+      hours: 'lunes a viernes de 9:00 a 18:00 h',
+    });
   });
 
   it('reads policy overrides from POLICY_* variables', () => {

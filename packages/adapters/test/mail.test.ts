@@ -16,6 +16,11 @@ const options = {
   portalName: 'Portal de Facturación',
   publicUrl: 'https://facturacion.example.mx',
 };
+const EXAMPLE_SUPPORT = {
+  email: 'soporte@facturacion.example.mx',
+  phone: '55 1234 5678',
+  hours: 'lunes a viernes de 9:00 a 18:00 h',
+};
 const requestedAt = new Date('2026-03-02T16:00:00.000Z'); // 10:00 in Mexico City
 
 const messages: Record<EmailMessage['template'], EmailMessage> = {
@@ -67,7 +72,7 @@ describe('email templates', () => {
     const { subject, text, html } = renderEmail(messages.renewal_code, options);
     expect(subject).toBe('Tu código de renovación del Portal de Facturación');
     for (const part of [
-      'Bienvenido(a) al nuevo portal',
+      'Bienvenido(a) al nuevo Portal de Facturación',
       'Es muy importante para nosotros brindarte el mejor servicio, es por eso que hemos renovado nuestro Portal de Facturación.',
       '048213',
       'Número de cliente: 2242455',
@@ -78,6 +83,66 @@ describe('email templates', () => {
       expect(text).toContain(part);
       expect(html).toContain(part);
     }
+  });
+
+  it('puts the expiry line right under the code in both code emails', () => {
+    const EXPIRY =
+      /^El código vence el 2 de marzo de 2026 a las 10:10.*\(hora del centro de México\)\.$/;
+    for (const message of [messages.renewal_code, messages.recovery_code]) {
+      const code = message.secret?.code as string;
+      const { text, html } = renderEmail(message, options);
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      const at = lines.findIndex((l) => l.trim() === code);
+      expect(lines[at + 1], message.template).toMatch(EXPIRY);
+      const after = html.slice(html.indexOf(`>${code}</p>`) + 5);
+      expect(/<p[^>]*>([^<]*)<\/p>/.exec(after)?.[1], message.template).toMatch(EXPIRY);
+    }
+  });
+
+  it('links the portal from PUBLIC_URL, names support and carries the brand', () => {
+    const branded = {
+      ...options,
+      brand: {
+        logoUrl: 'https://cdn.example.mx/logo.png',
+        primaryColor: '#123456',
+        accentColor: '#7c2d12',
+        footerText: 'vamos juntos',
+      },
+      support: {
+        email: 'soporte@example.mx',
+        phone: '+52 55 1234 5678',
+        hours: 'lunes a viernes de 9:00 a 18:00 h',
+      },
+    };
+    for (const message of Object.values(messages)) {
+      const { text, html } = renderEmail(message, branded);
+      expect(text).toContain(
+        'Soporte: escribe a soporte@example.mx o llama al +52 55 1234 5678. Horario de atención: lunes a viernes de 9:00 a 18:00 h.',
+      );
+      expect(text).toContain('https://facturacion.example.mx');
+      expect(text).toContain('vamos juntos');
+      expect(html).toContain(
+        '<a href="mailto:soporte@example.mx" style="color:#7c2d12">soporte@example.mx</a>',
+      );
+      expect(html).toContain(
+        '<a href="tel:+525512345678" style="color:#7c2d12">+52 55 1234 5678</a>',
+      );
+      expect(html).toContain(
+        '<a href="https://facturacion.example.mx" style="color:#7c2d12">https://facturacion.example.mx</a>',
+      );
+      expect(html).toContain('background:#123456');
+      expect(html).toContain(
+        '<img src="https://cdn.example.mx/logo.png" alt="Portal de Facturación"',
+      );
+    }
+    // the renewed customer is sent back to the portal by a link
+    expect(renderEmail(messages.renewal_completed, options).html).toContain(
+      'Accede de nuevo al portal (<a href="https://facturacion.example.mx" style="color:#c2410c">https://facturacion.example.mx</a>)',
+    );
+    // no contacts configured: no support line, the portal's name as text
+    const plain = renderEmail(messages.renewal_code, options);
+    expect(plain.text).not.toContain('Soporte:');
+    expect(plain.html).not.toContain('<img');
   });
 
   it('a renewal that joined a login lists every customer number and says the password changed', () => {
@@ -120,7 +185,8 @@ describe('email templates', () => {
     // write previews to look at (docs/emails)
     const dir = join(import.meta.dirname, '..', '..', '..', 'docs', 'emails');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${message.template}.es-MX.html`), es.html);
+    const preview = renderEmail(message, { ...options, support: EXAMPLE_SUPPORT });
+    writeFileSync(join(dir, `${message.template}.es-MX.html`), preview.html);
   });
 
   it('escapes every interpolated value', () => {

@@ -12,6 +12,7 @@ import { rateLimits } from './limits.js';
 import { REQUEST_REFUSED } from './messages.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
+import { SCRIPT_HASH } from './pages/script.js';
 
 const isApi = (path: string) => path.startsWith('/api/');
 /** The methods whose body a route reads; any other method's body is never read. */
@@ -51,15 +52,13 @@ export function createApp(deps: AppDeps) {
           { status, headers: { 'Cache-Control': 'no-store' } },
         )
       : new Response(
-          `<!doctype html>${(
-            (
-              <MessagePage
-                portalName={options.portalName}
-                title="Error"
-                notice={{ kind: 'error', title: 'Error', text: message }}
-              />
-            )
-          ).toString()}`,
+          (
+            <MessagePage
+              site={options}
+              title="Error"
+              notice={{ kind: 'error', title: 'Error', text: message }}
+            />
+          ).toString(),
           {
             status,
             headers: { 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store' },
@@ -71,8 +70,14 @@ export function createApp(deps: AppDeps) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
+        // the one inline script, by its hash: no 'unsafe-inline' for scripts
+        scriptSrc: ["'self'", SCRIPT_HASH],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: [
+          "'self'",
+          'data:',
+          ...(options.brand.logoUrl ? [new URL(options.brand.logoUrl).origin] : []),
+        ],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],

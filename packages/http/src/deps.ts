@@ -33,10 +33,43 @@ export interface AppLogger {
   error(obj: object, msg: string): void;
 }
 
+/**
+ * How the portal looks, in its pages as in its emails (`@renueva/adapters` reads it from
+ * the environment; see docs/decisions/0008-voice-and-brand.md).
+ */
+export interface Brand {
+  /** An http(s) URL of the logo; null: the portal's name, as text. */
+  logoUrl: string | null;
+  /** `#rrggbb` under white text (header, headings): at least 4.5:1 against white. */
+  primaryColor: string;
+  /** `#rrggbb` of buttons and links, under or on white: at least 4.5:1 against white. */
+  accentColor: string;
+  /** A line at the foot of every page and email (a slogan, a legal name); null: none. */
+  footerText: string | null;
+}
+
+/** How customers reach support; what is null is not shown. */
+export interface SupportContacts {
+  email: string | null;
+  phone: string | null;
+  /** Free text, e.g. "lunes a viernes de 9:00 a 18:00 h". */
+  hours: string | null;
+}
+
+/** The neutral look: no logo (the portal's name as text), red and orange, no footer line. */
+export const DEFAULT_BRAND: Brand = {
+  logoUrl: null,
+  primaryColor: '#c8102e',
+  accentColor: '#c2410c',
+  footerText: null,
+};
+
 export interface AppOptions {
   /** The portal's public origin, e.g. `https://facturacion.example.mx`. */
   publicUrl: string;
   portalName: string;
+  brand: Brand;
+  support: SupportContacts;
   /** Secure, `__Host-` cookies: on whenever the public URL is https. */
   secureCookies: boolean;
   /** Take the client IP from X-Forwarded-For (behind a trusted proxy only). */
@@ -61,11 +94,19 @@ export interface AppDeps {
   options?: Partial<AppOptions>;
 }
 
+const HEX_COLOR = /^#[0-9a-f]{6}$/i;
+
 export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
   const publicUrl = options.publicUrl ?? 'http://localhost:3000';
+  const brand = options.brand ?? DEFAULT_BRAND;
+  // the colours go into the stylesheet as they are
+  for (const colour of [brand.primaryColor, brand.accentColor])
+    if (!HEX_COLOR.test(colour)) throw new Error(`brand colour ${colour}: expected #rrggbb`);
   return {
     publicUrl,
     portalName: options.portalName ?? 'Portal de Facturación',
+    brand,
+    support: options.support ?? { email: null, phone: null, hours: null },
     secureCookies: options.secureCookies ?? publicUrl.startsWith('https:'),
     trustProxy: options.trustProxy ?? false,
     rateLimits: options.rateLimits ?? { perIp: 60, perIdentifier: 10 },

@@ -1,11 +1,14 @@
 export { type App, createApp } from './app.js';
-export type {
-  AppDeps,
-  AppLogger,
-  AppOptions,
-  Mailbox,
-  RateLimiter,
-  RateLimiterFactory,
+export {
+  type AppDeps,
+  type AppLogger,
+  type AppOptions,
+  type Brand,
+  DEFAULT_BRAND,
+  type Mailbox,
+  type RateLimiter,
+  type RateLimiterFactory,
+  type SupportContacts,
 } from './deps.js';
 export { ERROR_STATUS } from './error-status.js';
 export { errorSpanish } from './messages.js';

@@ -62,8 +62,14 @@ export function errorSpanish(error: DomainError, now: Date): string {
       return 'El código no es válido o ya venció. Revisa el último correo que te enviamos o solicita un código nuevo.';
     case 'resend_too_soon':
       return `Ya te enviamos un código hace poco. Podrás solicitar otro ${whenSpanish(error.retryAt, now)}.`;
-    case 'password_rejected':
-      return `La contraseña no cumple los requisitos: ${error.reasons.map(passwordProblemSpanish).join(' ')}`;
+    case 'password_rejected': {
+      // a typo in the confirmation is not a requirement the password failed
+      const unmet = error.reasons.filter((r) => r.kind !== 'mismatch');
+      const mismatch = unmet.length < error.reasons.length;
+      if (unmet.length === 0)
+        return 'La confirmación no coincide con la contraseña. Escribe la misma contraseña en los dos campos.';
+      return `La contraseña no cumple los requisitos: ${unmet.map(passwordProblemSpanish).join(' ')}${mismatch ? ' Además, la confirmación no coincide con la contraseña.' : ''}`;
+    }
     case 'session_invalid':
       return 'Tu sesión terminó. Inicia sesión de nuevo.';
     case 'conflict':

@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
+import { loadConfig } from '@renueva/adapters';
 import { maskEmail } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BRAND, resolveOptions } from '../src/deps.js';
+import { FONT_STACK } from '../src/pages/layout.js';
+import { SCRIPT } from '../src/pages/script.js';
 import { DIEGO, NEW_PASSWORD, testApp } from './setup.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const text = async (res: Response) => res.text();
+/** The text a person reads: tags dropped, spaces collapsed. */
+const visible = (html: string) => html.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ');
 
 /** Posts the recovery form: the code and the new password, confirmed. */
 const enterRecoveryCode = (t: App, codigo: string, password: string) =>
@@ -48,7 +55,7 @@ describe('pages: the seed flow', () => {
       'Reenviar el código',
     ])
       expect(renewal).toContain(label);
-    expect(renewal).toContain('Podrás pedir un nuevo código en 60 segundos');
+    expect(visible(renewal)).toContain('Podrás pedir un nuevo código en 60 segundos');
 
     const done = await t.post('/renovacion', {
       codigo: t.codeFor(),
@@ -59,7 +66,7 @@ describe('pages: the seed flow', () => {
     expect(done.headers.get('location')).toBe('/iniciar-sesion?renovado=1');
     const success = await text(await t.get('/iniciar-sesion?renovado=1'));
     expect(success).toContain(
-      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+      'Tu correo electrónico ha sido actualizado. Accede de nuevo al portal con tu correo electrónico y tu contraseña.',
     );
 
     const again = await t.post('/iniciar-sesion', {
@@ -115,7 +122,7 @@ describe('pages: the seed flow', () => {
     expect(weak.status).toBe(422);
     const weakHtml = await text(weak);
     expect(weakHtml).toContain('Debe tener al menos 12 caracteres.');
-    expect(weakHtml).toContain('La confirmación no coincide con la contraseña.');
+    expect(weakHtml).toContain('Además, la confirmación no coincide con la contraseña.');
     const common = await t.post('/renovacion', {
       codigo: t.codeFor(),
       contrasena: 'password1234',
@@ -293,7 +300,7 @@ describe('pages: one email, several customer numbers (one login)', () => {
     const t = await testApp();
     const first = await renew(t, 'flotilla01', FIRST);
     expect(first).toContain(
-      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+      'Tu correo electrónico ha sido actualizado. Accede de nuevo al portal con tu correo electrónico y tu contraseña.',
     );
     expect(first).not.toContain('números de cliente');
     expect(first).not.toContain('contraseña cambió');
@@ -307,17 +314,17 @@ describe('pages: one email, several customer numbers (one login)', () => {
     // flotilla02, same email: the same screens, and it joins the login
     const second = await renew(t, 'flotilla02', SECOND);
     expect(second).toContain(
-      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+      'Tu correo electrónico ha sido actualizado. Accede de nuevo al portal con tu correo electrónico y tu contraseña.',
     );
     expect(second).toContain(
-      'Con su correo electrónico ahora tiene acceso a los números de cliente 102 y 103.',
+      'Con tu correo electrónico ahora tienes acceso a los números de cliente 102 y 103.',
     );
     expect(second).toContain(
-      'la contraseña que acaba de registrar es ahora la de todos sus números de cliente.',
+      'la contraseña que acabas de registrar es ahora la de todos tus números de cliente.',
     );
     // said once: a reload shows the plain seed notice
     const reloaded = await text(await t.get('/iniciar-sesion?renovado=1'));
-    expect(reloaded).toContain('Su correo electrónico ha sido actualizado.');
+    expect(reloaded).toContain('Tu correo electrónico ha sido actualizado.');
     expect(reloaded).not.toContain('102 y 103');
     // the confirmation email says it too
     const completed = t.ports.outbox
@@ -411,5 +418,212 @@ describe('pages: one email, several customer numbers (one login)', () => {
       expect(wrong.status).toBe(401);
       expect(await text(wrong)).toContain('Usuario o contraseña incorrectos.');
     }
+  });
+});
+
+describe('pages: what a person sees', () => {
+  const SUPPORT = {
+    email: 'soporte@example.mx',
+    phone: '+52 55 1234 5678',
+    hours: 'lunes a viernes de 9:00 a 18:00 h',
+  };
+  /** The legacy sign-in of Diego: a renewal code goes out, the browser is on the flow. */
+  const startRenewal = (t: App) =>
+    t.post('/iniciar-sesion', { identificador: DIEGO.username, contrasena: DIEGO.password });
+
+  it('every page is in standards mode, its stylesheet is not escaped, its title is its heading', async () => {
+    const t = await testApp();
+    await startRenewal(t);
+    const pages = [
+      await t.get('/iniciar-sesion'),
+      await t.get('/renovacion'),
+      await t.get('/recuperacion'),
+      await t.get('/no-existe'),
+      await t.get('/_dev/mailbox'),
+    ];
+    for (const page of pages) {
+      const html = await text(page);
+      expect(html.startsWith('<!DOCTYPE html><html lang="es-MX">'), page.url).toBe(true);
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+      expect(style).toContain(`font-family:${FONT_STACK}`);
+      expect(style).toContain('"Segoe UI"');
+      expect(style).not.toContain('&quot;');
+      const heading = /<h1 id="heading">([^<]*)<\/h1>/.exec(html)?.[1];
+      expect(/<title>([^<]*)<\/title>/.exec(html)?.[1]).toBe(`${heading} · Portal de Facturación`);
+      expect(html).toContain(`<script>${SCRIPT}</script>`);
+    }
+  });
+
+  it('the inline script is allowed by its hash, never by unsafe-inline', async () => {
+    const t = await testApp();
+    const csp = (await t.get('/iniciar-sesion')).headers.get('content-security-policy') ?? '';
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+    const hash = createHash('sha256').update(SCRIPT).digest('base64');
+    expect(scriptSrc).toContain(`'sha256-${hash}'`);
+    expect(scriptSrc).not.toContain('unsafe-inline');
+  });
+
+  it('the identifier is not capitalised or spell-checked; a failed sign-in marks both fields', async () => {
+    const t = await testApp();
+    const page = await text(await t.get('/iniciar-sesion'));
+    const identifier = /<input id="identificador"[^>]*>/.exec(page)?.[0] ?? '';
+    expect(identifier).toContain('autocapitalize="none"');
+    expect(identifier).toContain('spellcheck="false"');
+    expect(identifier).not.toContain('aria-invalid');
+    const failed = await text(
+      await t.post('/iniciar-sesion', { identificador: DIEGO.username, contrasena: 'no' }),
+    );
+    expect(failed).toContain('id="error-summary" tabindex="-1"');
+    for (const id of ['identificador', 'contrasena']) {
+      const input = new RegExp(`<input id="${id}"[^>]*>`).exec(failed)?.[0] ?? '';
+      expect(input, id).toContain('aria-invalid="true"');
+      expect(input, id).toContain('aria-describedby="error-summary"');
+    }
+    // the password never comes back
+    expect(failed).not.toMatch(/name="contrasena"[^>]*value=/);
+  });
+
+  it('after an error on the renewal form: the notice of where the code went stays, so does the code, never a password', async () => {
+    const t = await testApp();
+    await startRenewal(t);
+    const wrong = t.codeFor() === '000000' ? '111111' : '000000';
+    const bad = await text(
+      await t.post('/renovacion', {
+        codigo: wrong,
+        contrasena: NEW_PASSWORD,
+        confirmacion: NEW_PASSWORD,
+      }),
+    );
+    expect(bad).toContain('El código es incorrecto.');
+    expect(bad).toContain(
+      `Enviamos tu código de renovación de contraseña a tu correo: ${maskEmail(DIEGO.email)}.`,
+    );
+    expect(/<input id="codigo"[^>]*>/.exec(bad)?.[0]).toContain(`value="${wrong}"`);
+    expect(/<input id="codigo"[^>]*>/.exec(bad)?.[0]).toContain('aria-invalid="true"');
+    expect(bad).not.toContain(NEW_PASSWORD);
+    // a resend refused as too soon keeps the notice too
+    const soon = await text(await t.post('/renovacion/reenviar', {}));
+    expect(soon).toContain('Podrás solicitar otro en 60 segundos');
+    expect(soon).toContain(`a tu correo: ${maskEmail(DIEGO.email)}.`);
+  });
+
+  it('after an error on the recovery form: the notice stays, so does the code, never a password', async () => {
+    const t = await testApp();
+    await t.post('/recuperacion', { identificador: DIEGO.username });
+    const bad = await text(await enterRecoveryCode(t, '000001', NEW_PASSWORD));
+    expect(bad).toContain('El código no es válido o ya venció.');
+    expect(bad).toContain(
+      'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código.',
+    );
+    expect(/<input id="codigo"[^>]*>/.exec(bad)?.[0]).toContain('value="000001"');
+    expect(bad).not.toContain(NEW_PASSWORD);
+    expect(bad).toContain('<a href="/iniciar-sesion">Volver a Inicio de Sesión</a>');
+  });
+
+  it('a confirmation that does not match has its own message, not a failed requirement', async () => {
+    const t = await testApp();
+    await startRenewal(t);
+    const res = await t.post('/renovacion', {
+      codigo: t.codeFor(),
+      contrasena: NEW_PASSWORD,
+      confirmacion: `${NEW_PASSWORD}.`,
+    });
+    expect(res.status).toBe(422);
+    const html = await text(res);
+    expect(html).toContain(
+      'La confirmación no coincide con la contraseña. Escribe la misma contraseña en los dos campos.',
+    );
+    expect(html).not.toContain('no cumple los requisitos');
+    expect(/<input id="confirmacion"[^>]*>/.exec(html)?.[0]).toContain('aria-invalid="true"');
+    expect(/<input id="contrasena"[^>]*>/.exec(html)?.[0]).not.toContain('aria-invalid');
+    // a requirement and a mismatch: the requirement, and the mismatch said apart
+    const both = await text(
+      await t.post('/renovacion', { codigo: t.codeFor(), contrasena: 'corta', confirmacion: 'x' }),
+    );
+    expect(both).toContain(
+      'La contraseña no cumple los requisitos: Debe tener al menos 12 caracteres. Además, la confirmación no coincide con la contraseña.',
+    );
+  });
+
+  it('signing in again when no email went out does not say "Realizado": the earlier code still works', async () => {
+    const t = await testApp();
+    expect((await startRenewal(t)).headers.get('location')).toBe('/renovacion');
+    // a double submission: the code just sent stays, nothing new is emailed
+    const again = await startRenewal(t);
+    expect(again.headers.get('location')).toBe('/renovacion?vigente=1');
+    expect(t.ports.outbox.messages()).toHaveLength(1);
+    const html = await text(await t.get('/renovacion?vigente=1'));
+    expect(html).not.toContain('Realizado');
+    expect(html).not.toContain('Enviamos un código');
+    expect(html).toContain(
+      `Ya te habíamos enviado un código de renovación de contraseña a tu correo: ${maskEmail(DIEGO.email)}, y sigue vigente, así que no te enviamos otro.`,
+    );
+  });
+
+  it('the resend button carries its wait for the countdown; the renewal page links back to sign-in', async () => {
+    const t = await testApp();
+    await startRenewal(t);
+    const html = await text(await t.get('/renovacion'));
+    expect(html).toMatch(/<button type="submit" class="secondary"[^>]*data-wait="60"/);
+    expect(html).toContain('<span data-countdown="true">en 60 segundos</span>');
+    expect(html).toContain('<a href="/iniciar-sesion">Volver a Inicio de Sesión</a>');
+    t.ports.clock.advance(61);
+    const later = await text(await t.get('/renovacion'));
+    expect(later).not.toMatch(/<button[^>]*data-wait=/);
+    expect(later).toContain(
+      'Si no te llega el correo, revisa tu carpeta de spam o pide un nuevo código.',
+    );
+  });
+
+  it('support contacts: in the footer of every page and wherever a message names support', async () => {
+    const t = await testApp({ support: SUPPORT });
+    const line =
+      'Soporte: escribe a <a href="mailto:soporte@example.mx">soporte@example.mx</a> o llama al <a href="tel:+525512345678">+52 55 1234 5678</a>. Horario de atención: lunes a viernes de 9:00 a 18:00 h.';
+    const page = await text(await t.get('/iniciar-sesion'));
+    expect(/<footer>[\s\S]*<\/footer>/.exec(page)?.[0]).toContain(line);
+    const none = await text(
+      await t.post('/iniciar-sesion', { identificador: 'SinCorreo', contrasena: 'legacy-pass' }),
+    );
+    const alert = /<div class="notice error"[\s\S]*?<\/div>/.exec(none)?.[0] ?? '';
+    expect(alert).toContain('Comunícate con soporte para actualizarlo.');
+    expect(alert).toContain(line);
+    // a message that does not name support does not repeat the contacts
+    const wrong = await text(
+      await t.post('/iniciar-sesion', { identificador: DIEGO.username, contrasena: 'no' }),
+    );
+    expect(/<div class="notice error"[\s\S]*?<\/div>/.exec(wrong)?.[0]).not.toContain('Soporte:');
+    // no contacts configured: no footer at all
+    const plain = await testApp();
+    expect(await text(await plain.get('/iniciar-sesion'))).not.toContain('<footer>');
+  });
+
+  it('brand: logo, colours and footer text from the options; the neutral default matches the adapters', async () => {
+    const t = await testApp({
+      portalName: 'Portal Gasolinera',
+      brand: {
+        logoUrl: 'https://cdn.example.mx/logo.svg',
+        primaryColor: '#1e3a8a',
+        accentColor: '#9a3412',
+        footerText: 'vamos juntos',
+      },
+    });
+    const res = await t.get('/iniciar-sesion');
+    const html = await text(res);
+    expect(html).toContain(
+      '<a href="/"><img src="https://cdn.example.mx/logo.svg" alt="Portal Gasolinera"/>',
+    );
+    expect(html).toContain(':root{--primary:#1e3a8a;--accent:#9a3412}');
+    expect(html).toContain('<footer><p>vamos juntos</p></footer>');
+    expect(html).toContain('<title>Inicio de Sesión · Portal Gasolinera</title>');
+    expect(res.headers.get('content-security-policy')).toContain(
+      "img-src 'self' data: https://cdn.example.mx",
+    );
+    // the default: the name as text, the colours every check passed with
+    const plain = await text(await (await testApp()).get('/iniciar-sesion'));
+    expect(plain).toContain('<a href="/">Portal de Facturación</a>');
+    expect(resolveOptions().brand).toEqual(loadConfig({}).brand);
+    await expect(testApp({ brand: { ...DEFAULT_BRAND, accentColor: 'red;}' } })).rejects.toThrow(
+      /expected #rrggbb/,
+    );
   });
 });

@@ -24,6 +24,8 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
       options: {
         publicUrl: config.publicUrl,
         portalName: config.portalName,
+        brand: config.brand,
+        support: config.support,
         trustProxy: config.trustProxy,
       },
     },

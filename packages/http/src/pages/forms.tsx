@@ -1,8 +1,21 @@
-import type { Notice } from './layout.js';
+import type { Notice, Site } from './layout.js';
 import { Layout } from './layout.js';
 
+/** The form fields an error can be about. */
+export type Field = 'identificador' | 'contrasena' | 'confirmacion' | 'codigo';
+
+/** `aria-invalid` and the error summary as the description of a field at fault. */
+const fault = (field: Field, invalid: readonly Field[], hint?: string) => {
+  const bad = invalid.includes(field);
+  const describedBy = [bad ? 'error-summary' : null, hint ?? null].filter(Boolean).join(' ');
+  return {
+    'aria-invalid': bad ? 'true' : undefined,
+    'aria-describedby': describedBy || undefined,
+  };
+};
+
 /** "Correo Electrónico / Usuario": one field for the email or the legacy username. */
-function IdentifierField(props: { value: string }) {
+function IdentifierField(props: { value: string; invalid: readonly Field[] }) {
   return (
     <>
       <label for="identificador">Correo Electrónico / Usuario</label>
@@ -11,36 +24,69 @@ function IdentifierField(props: { value: string }) {
         name="identificador"
         type="text"
         autocomplete="username"
+        autocapitalize="none"
+        spellcheck={false}
         required
         maxlength={254}
         value={props.value}
+        {...fault('identificador', props.invalid)}
       />
     </>
   );
 }
 
-export function SignInPage(props: {
-  portalName: string;
-  notice: Notice | null;
-  identifier?: string;
+/** A password field; the script adds its "Mostrar" button (`data-reveal` names it). */
+function PasswordField(props: {
+  id: 'contrasena' | 'confirmacion';
+  label: string;
+  /** "Mostrar contraseña", "Mostrar confirmación de contraseña". */
+  reveal: string;
+  autocomplete: 'current-password' | 'new-password';
+  invalid: readonly Field[];
+  hint?: string;
 }) {
   return (
-    <Layout
-      portalName={props.portalName}
-      title="Inicio de Sesión"
-      heading="Inicio de Sesión"
-      notice={props.notice}
-    >
-      <form method="post" action="/iniciar-sesion">
-        <IdentifierField value={props.identifier ?? ''} />
-        <label for="contrasena">Contraseña</label>
+    <>
+      <label for={props.id}>{props.label}</label>
+      <div class="field">
         <input
-          id="contrasena"
-          name="contrasena"
+          id={props.id}
+          name={props.id}
           type="password"
-          autocomplete="current-password"
+          autocomplete={props.autocomplete}
           required
           maxlength={1024}
+          data-reveal={props.reveal}
+          {...fault(props.id, props.invalid, props.hint)}
+        />
+      </div>
+    </>
+  );
+}
+
+const BackToSignIn = () => (
+  <p class="links">
+    <a href="/iniciar-sesion">Volver a Inicio de Sesión</a>
+  </p>
+);
+
+export function SignInPage(props: {
+  site: Site;
+  notice: Notice | null;
+  identifier?: string;
+  invalid?: readonly Field[];
+}) {
+  const invalid = props.invalid ?? [];
+  return (
+    <Layout site={props.site} heading="Inicio de Sesión" notices={[props.notice]}>
+      <form method="post" action="/iniciar-sesion">
+        <IdentifierField value={props.identifier ?? ''} invalid={invalid} />
+        <PasswordField
+          id="contrasena"
+          label="Contraseña"
+          reveal="contraseña"
+          autocomplete="current-password"
+          invalid={invalid}
         />
         <button type="submit">INICIAR SESIÓN</button>
       </form>
@@ -51,8 +97,17 @@ export function SignInPage(props: {
   );
 }
 
-/** Código + Contraseña + Confirmar Contraseña, for a renewal or a recovery. */
-export function CodeForm(props: { action: string; submit: string; minLength: number }) {
+/**
+ * Código + Contraseña + Confirmar Contraseña, for a renewal or a recovery. After an error
+ * the code stays in its field; the passwords never come back from the server.
+ */
+export function CodeForm(props: {
+  action: string;
+  submit: string;
+  minLength: number;
+  code: string;
+  invalid: readonly Field[];
+}) {
   return (
     <form method="post" action={props.action}>
       <label for="codigo">Código</label>
@@ -65,113 +120,138 @@ export function CodeForm(props: { action: string; submit: string; minLength: num
         pattern="[0-9]*"
         required
         maxlength={10}
+        value={props.code}
+        {...fault('codigo', props.invalid)}
       />
-      <label for="contrasena">Contraseña</label>
-      <input
+      <PasswordField
         id="contrasena"
-        name="contrasena"
-        type="password"
+        label="Contraseña"
+        reveal="contraseña"
         autocomplete="new-password"
-        required
-        maxlength={1024}
-        aria-describedby="contrasena-ayuda"
+        invalid={props.invalid}
+        hint="contrasena-ayuda"
       />
       <p class="hint" id="contrasena-ayuda">
         Al menos {props.minLength} caracteres. Una frase de varias palabras es fácil de recordar y
         difícil de adivinar; no uses tu usuario, tu correo ni tu número de cliente.
       </p>
-      <label for="confirmacion">Confirmar Contraseña</label>
-      <input
+      <PasswordField
         id="confirmacion"
-        name="confirmacion"
-        type="password"
+        label="Confirmar Contraseña"
+        reveal="confirmación de contraseña"
         autocomplete="new-password"
-        required
-        maxlength={1024}
+        invalid={props.invalid}
       />
       <button type="submit">{props.submit}</button>
     </form>
   );
 }
 
-export function ResendForm(props: { action: string; hint: string }) {
+/** How long until another code may be asked for: seconds, and the same in words. */
+export interface ResendWait {
+  seconds: number;
+  /** "en 45 segundos", "a las 10:15 a. m. (hora del centro de México)". */
+  when: string;
+}
+
+const RESEND_READY = 'Si no te llega el correo, revisa tu carpeta de spam o pide un nuevo código.';
+
+/**
+ * "Reenviar el código". It always submits (the server says when it is too soon); the
+ * script disables it and counts down while `wait` lasts.
+ */
+export function ResendForm(props: { action: string; wait: ResendWait | null }) {
+  const { wait } = props;
   return (
     <form method="post" action={props.action}>
-      <button type="submit" class="secondary">
+      <button
+        type="submit"
+        class="secondary"
+        aria-describedby="reenviar-ayuda"
+        data-wait={wait ? String(wait.seconds) : undefined}
+        data-ready={RESEND_READY}
+      >
         Reenviar el código
       </button>
-      <p class="hint">{props.hint}</p>
+      <p class="hint" id="reenviar-ayuda">
+        {wait ? (
+          <>
+            Si no te llega el correo, revisa tu carpeta de spam. Podrás pedir un nuevo código{' '}
+            <span data-countdown>{wait.when}</span>.
+          </>
+        ) : (
+          RESEND_READY
+        )}
+      </p>
     </form>
   );
 }
 
-export function RenewalPage(props: {
-  portalName: string;
-  notice: Notice | null;
-  resendHint: string;
+/** What the renewal and recovery code pages share. */
+interface CodePageProps {
+  site: Site;
+  notices: readonly (Notice | null)[];
+  resendWait: ResendWait | null;
   minLength: number;
-}) {
+  code?: string;
+  invalid?: readonly Field[];
+}
+
+export function RenewalPage(props: CodePageProps) {
   return (
-    <Layout
-      portalName={props.portalName}
-      title="Renovación de Contraseña"
-      heading="Renovación de Contraseña"
-      notice={props.notice}
-    >
-      <CodeForm action="/renovacion" submit="RENOVAR CONTRASEÑA" minLength={props.minLength} />
-      <ResendForm action="/renovacion/reenviar" hint={props.resendHint} />
+    <Layout site={props.site} heading="Renovación de Contraseña" notices={props.notices}>
+      <CodeForm
+        action="/renovacion"
+        submit="RENOVAR CONTRASEÑA"
+        minLength={props.minLength}
+        code={props.code ?? ''}
+        invalid={props.invalid ?? []}
+      />
+      <ResendForm action="/renovacion/reenviar" wait={props.resendWait} />
+      <BackToSignIn />
     </Layout>
   );
 }
 
-export function RecoveryRequestPage(props: { portalName: string; notice: Notice | null }) {
+export function RecoveryRequestPage(props: {
+  site: Site;
+  notice: Notice | null;
+  identifier?: string;
+  invalid?: readonly Field[];
+}) {
   return (
-    <Layout
-      portalName={props.portalName}
-      title="Recuperar contraseña"
-      heading="Recuperar Contraseña"
-      notice={props.notice}
-    >
+    <Layout site={props.site} heading="Recuperar Contraseña" notices={[props.notice]}>
       <form method="post" action="/recuperacion">
-        <IdentifierField value="" />
+        <IdentifierField value={props.identifier ?? ''} invalid={props.invalid ?? []} />
         <p class="hint">Te enviaremos un código al correo registrado en tu cuenta.</p>
         <button type="submit">ENVIAR CÓDIGO</button>
       </form>
-      <p class="links">
-        <a href="/iniciar-sesion">Volver a Inicio de Sesión</a>
-      </p>
+      <BackToSignIn />
     </Layout>
   );
 }
 
-export function RecoveryCodePage(props: {
-  portalName: string;
-  notice: Notice | null;
-  resendHint: string;
-  minLength: number;
-}) {
+export function RecoveryCodePage(props: CodePageProps) {
   return (
-    <Layout
-      portalName={props.portalName}
-      title="Recuperar contraseña"
-      heading="Recuperar Contraseña"
-      notice={props.notice}
-    >
+    <Layout site={props.site} heading="Recuperar Contraseña" notices={props.notices}>
       <CodeForm
         action="/recuperacion/codigo"
         submit="CAMBIAR CONTRASEÑA"
         minLength={props.minLength}
+        code={props.code ?? ''}
+        invalid={props.invalid ?? []}
       />
-      <ResendForm action="/recuperacion/reenviar" hint={props.resendHint} />
+      <ResendForm action="/recuperacion/reenviar" wait={props.resendWait} />
       <p class="links">
         <a href="/recuperacion">Usar otro correo o usuario</a>
       </p>
+      <BackToSignIn />
     </Layout>
   );
 }
 
 export function AccountPage(props: {
-  portalName: string;
+  site: Site;
   loginEmail: string;
   /** The one the customer works on. */
   customerNumber: string;
@@ -180,12 +260,7 @@ export function AccountPage(props: {
 }) {
   const several = props.customerNumbers.length > 1;
   return (
-    <Layout
-      portalName={props.portalName}
-      title="Mi cuenta"
-      heading="Mi Cuenta"
-      notice={props.notice}
-    >
+    <Layout site={props.site} heading="Mi Cuenta" notices={[props.notice]}>
       <dl>
         <dt>Correo electrónico (tu usuario)</dt>
         <dd>{props.loginEmail}</dd>
@@ -216,14 +291,9 @@ export function AccountPage(props: {
   );
 }
 
-export function MessagePage(props: { portalName: string; title: string; notice: Notice }) {
+export function MessagePage(props: { site: Site; title: string; notice: Notice }) {
   return (
-    <Layout
-      portalName={props.portalName}
-      title={props.title}
-      heading={props.title}
-      notice={props.notice}
-    >
+    <Layout site={props.site} heading={props.title} notices={[props.notice]}>
       <p class="links">
         <a href="/iniciar-sesion">Ir a Inicio de Sesión</a>
       </p>
@@ -232,11 +302,11 @@ export function MessagePage(props: { portalName: string; title: string; notice: 
 }
 
 export function MailboxPage(props: {
-  portalName: string;
+  site: Site;
   mails: { id: number; to: string; subject: string; text: string; sentAt: Date }[];
 }) {
   return (
-    <Layout portalName={props.portalName} title="Buzón de desarrollo" heading="Buzón de desarrollo">
+    <Layout site={props.site} heading="Buzón de desarrollo">
       <p class="hint">
         Solo en desarrollo: los últimos correos del mailer de consola, el más reciente primero.
       </p>

@@ -9,13 +9,15 @@ import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, whenSpanish } from '../messages
 import { requestContext } from '../request-context.js';
 import {
   AccountPage,
+  type Field,
   MailboxPage,
   RecoveryCodePage,
   RecoveryRequestPage,
   RenewalPage,
+  type ResendWait,
   SignInPage,
 } from './forms.js';
-import type { Notice } from './layout.js';
+import type { Notice, Site } from './layout.js';
 
 const FLOW_COOKIE_SECONDS = 3600;
 
@@ -23,27 +25,63 @@ const FLOW_COOKIE_SECONDS = 3600;
 const listEs = (items: readonly string[]): string =>
   items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} y ${items.at(-1)}`;
 
-/** The seed's success notice, and what a renewal into a shared login changed. */
+/**
+ * The seed's success notice, in the portal's tú (docs/decisions/0008-voice-and-brand.md),
+ * and what a renewal into a shared login changed.
+ */
 function renewedNotice(done: DoneInfo | null): Notice {
   const numbers = done?.customerNumbers ?? [];
   return {
     kind: 'success',
     title: 'Realizado',
     text: [
-      'Su correo electrónico ha sido actualizado. Acceda de nuevo al portal con su correo electrónico y su contraseña.',
+      'Tu correo electrónico ha sido actualizado. Accede de nuevo al portal con tu correo electrónico y tu contraseña.',
       ...(numbers.length > 1
         ? [
-            `Con su correo electrónico ahora tiene acceso a los números de cliente ${listEs(numbers)}.`,
+            `Con tu correo electrónico ahora tienes acceso a los números de cliente ${listEs(numbers)}.`,
           ]
         : []),
       ...(done?.passwordChanged
         ? [
-            'Su correo electrónico ya era su usuario del portal: la contraseña que acaba de registrar es ahora la de todos sus números de cliente.',
+            'Tu correo electrónico ya era tu usuario del portal: la contraseña que acabas de registrar es ahora la de todos tus números de cliente.',
           ]
         : []),
     ].join(' '),
   };
 }
+
+/** The fields an error is about: marked `aria-invalid` and described by the error summary. */
+function fieldsAtFault(error: DomainError): Field[] {
+  switch (error.code) {
+    // which one is wrong is never said
+    case 'invalid_credentials':
+      return ['identificador', 'contrasena'];
+    case 'code_invalid':
+    case 'code_expired':
+    case 'code_exhausted':
+    case 'code_rejected':
+      return ['codigo'];
+    case 'password_rejected': {
+      const mismatch = error.reasons.some((r) => r.kind === 'mismatch');
+      const unmet = error.reasons.some((r) => r.kind !== 'mismatch');
+      return [
+        ...(unmet ? (['contrasena'] as const) : []),
+        ...(mismatch ? (['confirmacion'] as const) : []),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** A code form shown again after a refusal: what was wrong, and the code as typed. */
+interface AfterError {
+  error?: DomainError;
+  code?: string;
+}
+
+/** The code as typed, to show it again after an error (never a password). */
+const typedCode = (code: string) => code.trim().slice(0, 10);
 
 /** Reads a form field as a string, whatever was sent (a file or nothing become ''). */
 async function readForm(c: Context, ...names: string[]): Promise<Record<string, string>> {
@@ -58,7 +96,11 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
   const app = new Hono();
   const uc = deps.useCases;
   const now = () => deps.clock.now();
-  const portalName = options.portalName;
+  const site: Site = {
+    portalName: options.portalName,
+    brand: options.brand,
+    support: options.support,
+  };
   const minLength = deps.policies.passwordMinLength;
   const ctx = (c: Context) => requestContext(c, options);
   /** The Código / Contraseña / Confirmar Contraseña form, for a renewal or a recovery. */
@@ -72,11 +114,11 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
       context: ctx(c),
     };
   };
-  const errorNotice = (error: DomainError): Notice => ({
-    kind: 'error',
-    title: 'Error',
-    text: errorSpanish(error, now()),
-  });
+  const errorNotice = (error: DomainError): Notice => {
+    const text = errorSpanish(error, now());
+    // wherever a message names support, the page says how to reach it
+    return { kind: 'error', title: 'Error', text, support: /\bsoporte\b/i.test(text) };
+  };
   const statusOf = (c: Context, error: DomainError) => errorStatus(c, error, now());
   /** Too many requests from this IP or for this identifier: a 429 with Retry-After. */
   const limited = async (c: Context, identifier: string | null): Promise<Notice | null> => {
@@ -89,11 +131,14 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     c.status(statusOf(c, error));
     return errorNotice(error);
   };
-  const resendHint = (resendAt: string | null) => {
+  const resendWait = (c: Context): ResendWait | null => {
+    const resendAt = jar.flowInfo(c)?.resendAt;
     const at = resendAt ? new Date(resendAt) : null;
-    return at && at > now()
-      ? `Si no te llega el correo, revisa tu carpeta de spam. Podrás pedir un nuevo código ${whenSpanish(at, now())}.`
-      : 'Si no te llega el correo, revisa tu carpeta de spam o pide un nuevo código.';
+    if (!at || Number.isNaN(at.getTime()) || at <= now()) return null;
+    return {
+      seconds: Math.ceil((at.getTime() - now().getTime()) / 1000),
+      when: whenSpanish(at, now()),
+    };
   };
 
   app.get('/', (c) => c.redirect('/iniciar-sesion', 303));
@@ -112,25 +157,23 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
           : q.sesion === 'cerrada'
             ? { kind: 'info', title: 'Sesión cerrada', text: 'Cerraste tu sesión. ¡Hasta pronto!' }
             : null;
-    return c.html(<SignInPage portalName={portalName} notice={notice} />);
+    return c.html(<SignInPage site={site} notice={notice} />);
   });
 
   app.post('/iniciar-sesion', async (c) => {
     const form = await readForm(c, 'identificador', 'contrasena');
     const identifier = form.identificador ?? '';
     const tooMany = await limited(c, identifier);
-    if (tooMany)
-      return c.html(
-        <SignInPage portalName={portalName} notice={tooMany} identifier={identifier} />,
-      );
+    if (tooMany) return c.html(<SignInPage site={site} notice={tooMany} identifier={identifier} />);
     const result = await uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) });
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
       return c.html(
         <SignInPage
-          portalName={portalName}
+          site={site}
           notice={errorNotice(result.error)}
           identifier={identifier}
+          invalid={fieldsAtFault(result.error)}
         />,
       );
     }
@@ -155,11 +198,12 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
           },
           FLOW_COOKIE_SECONDS,
         );
-        return c.redirect('/renovacion', 303);
+        // no email now (a double submission, the hourly limit): the earlier code stands
+        return c.redirect(outcome.emailed ? '/renovacion' : '/renovacion?vigente=1', 303);
       case 'login_is_email':
         return c.html(
           <SignInPage
-            portalName={portalName}
+            site={site}
             notice={{
               kind: 'info',
               title: 'Tu usuario cambió',
@@ -170,14 +214,31 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     }
   });
 
-  const renewalPage = (c: Context, notice: Notice | null) => {
-    const info = jar.flowInfo(c);
+  /**
+   * The renewal form. After an error the error comes first, the note of where the code
+   * went stays, and the code typed stays in its field.
+   */
+  const renewalPage = (c: Context, notice: Notice, after?: AfterError) => {
+    const masked = jar.flowInfo(c)?.maskedEmail ?? '';
     return c.html(
       <RenewalPage
-        portalName={portalName}
-        notice={notice}
-        resendHint={resendHint(info?.resendAt ?? null)}
+        site={site}
+        notices={
+          after
+            ? [
+                notice,
+                {
+                  kind: 'info',
+                  title: 'Revisa tu correo',
+                  text: `Enviamos tu código de renovación de contraseña a tu correo: ${masked}.`,
+                },
+              ]
+            : [notice]
+        }
+        resendWait={resendWait(c)}
         minLength={minLength}
+        code={after?.code}
+        invalid={after?.error ? fieldsAtFault(after.error) : []}
       />,
     );
   };
@@ -185,13 +246,20 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
   app.get('/renovacion', (c) => {
     const info = jar.flowInfo(c);
     if (!jar.get(c, 'flow') || info?.kind !== 'renewal') return c.redirect('/iniciar-sesion', 303);
+    const masked = info.maskedEmail ?? '';
+    if (c.req.query('vigente') !== undefined)
+      return renewalPage(c, {
+        kind: 'info',
+        title: 'Tu código sigue vigente',
+        text: `Ya te habíamos enviado un código de renovación de contraseña a tu correo: ${masked}, y sigue vigente, así que no te enviamos otro. Ingrésalo en el campo Código y registra tu nueva contraseña.`,
+      });
     const resent = c.req.query('reenviado') !== undefined;
     return renewalPage(c, {
       kind: 'success',
       title: 'Realizado',
       text: resent
-        ? `Enviamos un nuevo código de renovación de contraseña a tu correo: ${info.maskedEmail ?? ''}. El código anterior ya no funciona.`
-        : `Enviamos un código de renovación de contraseña a tu correo: ${info.maskedEmail ?? ''}. Ingrésalo en el campo Código. Una vez ingresado, registra tu nueva contraseña.`,
+        ? `Enviamos un nuevo código de renovación de contraseña a tu correo: ${masked}. El código anterior ya no funciona.`
+        : `Enviamos un código de renovación de contraseña a tu correo: ${masked}. Ingrésalo en el campo Código. Una vez ingresado, registra tu nueva contraseña.`,
     });
   });
 
@@ -199,11 +267,10 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const flowToken = jar.get(c, 'flow');
     if (!flowToken) {
       c.status(400);
-      return c.html(
-        <SignInPage portalName={portalName} notice={errorNotice({ code: 'flow_invalid' })} />,
-      );
+      return c.html(<SignInPage site={site} notice={errorNotice({ code: 'flow_invalid' })} />);
     }
-    const result = await uc.completeRenewal(await codeInput(c, flowToken));
+    const input = await codeInput(c, flowToken);
+    const result = await uc.completeRenewal(input);
     if (result.isOk()) {
       jar.clearFlow(c);
       const { customerNumbers, passwordChanged } = result.value;
@@ -211,7 +278,10 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
       return c.redirect('/iniciar-sesion?renovado=1', 303);
     }
     c.status(statusOf(c, result.error));
-    return renewalPage(c, errorNotice(result.error));
+    return renewalPage(c, errorNotice(result.error), {
+      error: result.error,
+      code: typedCode(input.code),
+    });
   });
 
   app.post('/renovacion/reenviar', async (c) => {
@@ -221,7 +291,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const result = await uc.resendRenewalCode({ flowToken, context: ctx(c) });
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
-      return renewalPage(c, errorNotice(result.error));
+      return renewalPage(c, errorNotice(result.error), { error: result.error });
     }
     jar.setFlow(
       c,
@@ -232,9 +302,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     return c.redirect('/renovacion?reenviado=1', 303);
   });
 
-  app.get('/recuperacion', (c) =>
-    c.html(<RecoveryRequestPage portalName={portalName} notice={null} />),
-  );
+  app.get('/recuperacion', (c) => c.html(<RecoveryRequestPage site={site} notice={null} />));
 
   /**
    * Asks for a recovery code (first time or again) and moves this browser onto the
@@ -244,13 +312,18 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const tooMany = await limited(c, identifier);
     if (tooMany)
       return again
-        ? recoveryPage(c, tooMany)
-        : c.html(<RecoveryRequestPage portalName={portalName} notice={tooMany} />);
+        ? recoveryPage(c, tooMany, {})
+        : c.html(<RecoveryRequestPage site={site} notice={tooMany} identifier={identifier} />);
     const result = await uc.requestRecovery({ identifier, context: ctx(c) });
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
       return c.html(
-        <RecoveryRequestPage portalName={portalName} notice={errorNotice(result.error)} />,
+        <RecoveryRequestPage
+          site={site}
+          notice={errorNotice(result.error)}
+          identifier={identifier}
+          invalid={fieldsAtFault(result.error)}
+        />,
       );
     }
     const resendAt = new Date(
@@ -270,13 +343,27 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     return recover(c, form.identificador ?? '', false);
   });
 
-  const recoveryPage = (c: Context, notice: Notice | null) =>
+  /** The recovery form; after an error, as the renewal form (see `renewalPage`). */
+  const recoveryPage = (c: Context, notice: Notice, after?: AfterError) =>
     c.html(
       <RecoveryCodePage
-        portalName={portalName}
-        notice={notice}
-        resendHint={resendHint(jar.flowInfo(c)?.resendAt ?? null)}
+        site={site}
+        notices={
+          after
+            ? [
+                notice,
+                {
+                  kind: 'info',
+                  title: 'Revisa tu correo',
+                  text: 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código.',
+                },
+              ]
+            : [notice]
+        }
+        resendWait={resendWait(c)}
         minLength={minLength}
+        code={after?.code}
+        invalid={after?.error ? fieldsAtFault(after.error) : []}
       />,
     );
 
@@ -296,7 +383,8 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
   app.post('/recuperacion/codigo', async (c) => {
     const flowToken = jar.get(c, 'flow');
     if (!flowToken) return c.redirect('/recuperacion', 303);
-    const result = await uc.completeRecovery(await codeInput(c, flowToken));
+    const input = await codeInput(c, flowToken);
+    const result = await uc.completeRecovery(input);
     if (result.isOk()) {
       jar.clearFlow(c);
       jar.clear(c, 'session');
@@ -308,7 +396,10 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
       );
     }
     c.status(statusOf(c, result.error));
-    return recoveryPage(c, errorNotice(result.error));
+    return recoveryPage(c, errorNotice(result.error), {
+      error: result.error,
+      code: typedCode(input.code),
+    });
   });
 
   app.post('/recuperacion/reenviar', async (c) => {
@@ -319,7 +410,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     if (info.resendAt && new Date(info.resendAt) > now()) {
       const error: DomainError = { code: 'resend_too_soon', retryAt: new Date(info.resendAt) };
       c.status(statusOf(c, error));
-      return recoveryPage(c, errorNotice(error));
+      return recoveryPage(c, errorNotice(error), { error });
     }
     return recover(c, info.identifier, true);
   });
@@ -327,7 +418,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
   const accountPage = (c: Context, session: ValidSession, notice: Notice | null) =>
     c.html(
       <AccountPage
-        portalName={portalName}
+        site={site}
         loginEmail={session.login.email}
         customerNumber={session.customerNumber}
         customerNumbers={session.customerNumbers}
@@ -374,9 +465,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
 
   const mailbox = deps.mailbox;
   if (mailbox) {
-    app.get('/_dev/mailbox', (c) =>
-      c.html(<MailboxPage portalName={portalName} mails={mailbox.list()} />),
-    );
+    app.get('/_dev/mailbox', (c) => c.html(<MailboxPage site={site} mails={mailbox.list()} />));
     app.get('/_dev/mailbox.json', (c) => c.json(mailbox.list()));
     app.get('/_dev/mailbox/:id', (c) => {
       const mail = mailbox.list().find((m) => String(m.id) === c.req.param('id'));
