@@ -235,6 +235,32 @@ export interface AuditLog {
   append(entries: AuditEntry[]): Promise<void>;
   /** Counts per action since a time (null: all time). */
   countByAction(since: Date | null): Promise<Partial<Record<AuditAction, number>>>;
+  /**
+   * One page of entries, oldest first (in the order they were written), after the entry
+   * `after` (`null`: from the start): keyset pagination on the id, so a caller streams
+   * the whole trail a page at a time.
+   */
+  list(
+    filter: AuditFilter,
+    page: { after: string | null; limit: number },
+  ): Promise<StoredAuditEntry[]>;
+}
+
+/** An audit entry as stored, with the id that orders it. */
+export interface StoredAuditEntry extends AuditEntry {
+  id: string;
+}
+
+/**
+ * Which entries to list. `accountIds` and `loginIds` both absent: every entry. Otherwise
+ * the entries about one of those customer accounts, or about one of those logins as a
+ * whole (no account: sign-ins, recoveries, a login's unlock).
+ */
+export interface AuditFilter {
+  /** Entries at or after this time (`null`: all time). */
+  since: Date | null;
+  accountIds?: string[];
+  loginIds?: string[];
 }
 
 /** What `AccountRepository.save` answers: written, or `conflict` and nothing written. */

@@ -172,6 +172,50 @@ export function auditLogContract(name: string, make: MakeFixture) {
       expect(await f.audit.countByAction(at(100))).toEqual({ login_failed: 1, imported: 1 });
       expect(await f.audit.countByAction(at(1000))).toEqual({});
     });
+
+    it('lists oldest first a page at a time, since a time, about some accounts or logins', async () => {
+      const f = await make();
+      const [a, b] = await seed(f.accounts, [{}, {}]);
+      const [login] = await seedLogins(f.accounts, ['l@x.mx']);
+      if (!a || !b || !login) throw new Error('not seeded');
+      const entry = (n: number, accountId: string | null, loginId: string | null) => ({
+        action: 'login_failed' as const,
+        accountId,
+        loginId,
+        at: at(n),
+        ip: null,
+        detail: { n },
+      });
+      await f.audit.append([
+        entry(0, a.id, null),
+        entry(1, null, null),
+        entry(2, b.id, null),
+        entry(3, null, login.id),
+        entry(4, a.id, null),
+        entry(5, b.id, login.id),
+      ]);
+      const all = async (filter: Parameters<typeof f.audit.list>[0], limit: number) => {
+        const ns: unknown[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page = await f.audit.list(filter, { after, limit });
+          ns.push(...page.map((e) => e.detail.n));
+          if (page.length < limit) return ns;
+          after = page.at(-1)?.id ?? null;
+        }
+      };
+      expect(await all({ since: null }, 2)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await all({ since: at(2) }, 10)).toEqual([2, 3, 4, 5]);
+      expect(await all({ since: null, accountIds: [a.id] }, 1)).toEqual([0, 4]);
+      // a login's entries as a whole; those about one of its accounts go with the account
+      expect(await all({ since: null, accountIds: [b.id], loginIds: [login.id] }, 10)).toEqual([
+        2, 3, 5,
+      ]);
+      expect(await all({ since: null, accountIds: [], loginIds: [login.id] }, 10)).toEqual([3]);
+      expect(await all({ since: null, accountIds: [], loginIds: [] }, 10)).toEqual([]);
+      const [first] = await f.audit.list({ since: null }, { after: null, limit: 1 });
+      expect(first).toEqual({ id: expect.any(String), ...entry(0, a.id, null) });
+    });
   });
 }
 

@@ -1,4 +1,10 @@
-import type { AuditAction, AuditEntry, AuditLog } from '../../index.js';
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditFilter,
+  AuditLog,
+  StoredAuditEntry,
+} from '../../index.js';
 
 /** The audit log in memory: what `MemoryAccountRepository.save` appends to. */
 export class MemoryAuditLog implements AuditLog {
@@ -20,5 +26,25 @@ export class MemoryAuditLog implements AuditLog {
       counts[e.action] = (counts[e.action] ?? 0) + 1;
     }
     return counts;
+  }
+
+  async list(
+    filter: AuditFilter,
+    page: { after: string | null; limit: number },
+  ): Promise<StoredAuditEntry[]> {
+    const everyone = !filter.accountIds && !filter.loginIds;
+    const about = (e: AuditEntry) =>
+      everyone ||
+      (e.accountId !== null && (filter.accountIds ?? []).includes(e.accountId)) ||
+      (e.accountId === null && e.loginId !== null && (filter.loginIds ?? []).includes(e.loginId));
+    // the id is the position, 1-based, like a sequence
+    const start = page.after === null ? 0 : Number(page.after);
+    const found: StoredAuditEntry[] = [];
+    for (let i = start; i < this.#entries.length && found.length < page.limit; i++) {
+      const e = this.#entries[i] as AuditEntry;
+      if ((filter.since && e.at < filter.since) || !about(e)) continue;
+      found.push({ id: String(i + 1), ...structuredClone(e) });
+    }
+    return found;
   }
 }
