@@ -48,7 +48,9 @@ export type AuditAction =
   | 'recovery_completed'
   | 'email_set'
   | 'unlocked'
-  | 'imported';
+  | 'imported'
+  /** Support exported the audit trail with emails in full (`renueva audit --unmasked`). */
+  | 'audit_exported_unmasked';
 
 /** One audited event, written with the save that caused it (or alone, for unknown users). */
 export interface AuditEntry {

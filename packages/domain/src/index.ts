@@ -53,6 +53,11 @@ export {
 export { type DeliveryReport, deliverPendingEmails } from './use-cases/deliver-pending-emails.js';
 export type { Ports } from './use-cases/deps.js';
 export {
+  type AuditRow,
+  type AuditSubject,
+  exportAudit,
+} from './use-cases/export-audit.js';
+export {
   importLegacyAccounts,
   type RawImportRow,
   validateImportRow,

@@ -1,6 +1,7 @@
 import { completeRecovery, completeRenewal, requestRecovery, resendRenewalCode } from './codes.js';
 import { deliverPendingEmails } from './deliver-pending-emails.js';
 import type { Ports } from './deps.js';
+import { exportAudit } from './export-audit.js';
 import { importLegacyAccounts } from './import-legacy-accounts.js';
 import { logIn } from './log-in.js';
 import { logOut, selectCustomerNumber, validateSession } from './sessions.js';
@@ -28,6 +29,7 @@ export function createUseCases(ports: Ports) {
     findAccount: findAccount(ports),
     unlockSignIn: unlockSignIn(ports),
     migrationStats: migrationStats(ports),
+    exportAudit: exportAudit(ports),
     listOutbox: listOutbox(ports),
     retryOutbox: retryOutbox(ports),
     deliverPendingEmails: deliverPendingEmails(ports),
