@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { createRenueva, type Renueva } from '@renueva/adapters';
 import type { Io } from './output.js';
 
@@ -20,3 +21,6 @@ export async function withRenueva<T>(
     await renueva.close();
   }
 }
+
+/** Who runs a support command, for the audit trail: `cli:$USER`. */
+export const actorOf = (ctx: CommandContext) => `cli:${ctx.env.USER ?? userInfo().username}`;

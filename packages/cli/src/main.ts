@@ -1,6 +1,7 @@
 import { ConfigError, DatabaseLockedError } from '@renueva/adapters';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
+import { audit, parseSince, type Since } from './commands/audit.js';
 import { dbMigrate } from './commands/db.js';
 import { importFile } from './commands/import.js';
 import { outboxList, outboxRetry } from './commands/outbox.js';
@@ -96,6 +97,46 @@ export function buildProgram(ctx: CommandContext): Command {
     .description('the migration funnel, overall and for the last 24 hours')
     .addOption(json)
     .action((o: { json?: boolean }) => stats(ctx, { json: Boolean(o.json) }));
+
+  program
+    .command('audit')
+    .description(
+      'the credential events (sign-ins, codes, renewals, recoveries, support changes, imports), oldest first; emails masked',
+    )
+    .addOption(
+      new Option('--since <when>', 'a duration (24h, 7d) or an ISO date').argParser(parseSince),
+    )
+    .addOption(
+      new Option('--customer <number>', "a customer number's events and its login's").conflicts(
+        'email',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--email <email>',
+        "a login's events, its customer numbers' and those with that email on record",
+      ),
+    )
+    .addOption(new Option('--json', 'one JSON object per line').conflicts('csv'))
+    .addOption(new Option('--csv', 'CSV with a header row'))
+    .option('--unmasked', 'show emails in full (audited)')
+    .action(
+      (o: {
+        since?: Since;
+        customer?: string;
+        email?: string;
+        json?: boolean;
+        csv?: boolean;
+        unmasked?: boolean;
+      }) =>
+        audit(ctx, {
+          ...(o.since ? { since: o.since } : {}),
+          ...(o.customer !== undefined ? { customer: o.customer } : {}),
+          ...(o.email !== undefined ? { email: o.email } : {}),
+          format: o.json ? 'json' : o.csv ? 'csv' : 'human',
+          unmasked: Boolean(o.unmasked),
+        }),
+    );
 
   const outbox = program.command('outbox').description('emails waiting, delivered or dead');
   outbox

@@ -32,3 +32,12 @@ export function table(rows: [string, string | number | null | undefined][]): str
 }
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/**
+ * One CSV field, quoted when it must be; a leading =, +, - or @ is prefixed with ' so a
+ * spreadsheet never runs it as a formula.
+ */
+export function csvField(value: string | number): string {
+  const s = /^[=+\-@]/.test(String(value)) ? `'${value}` : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}

@@ -355,6 +355,47 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
     expect((await run('accounts', 'unlock')).code).toBe(2);
   }, 240_000);
 
+  it('audit: by customer number as JSON lines, emails masked; --unmasked CSV is audited', async () => {
+    const run = cli({ ...env(), USER: 'ana' });
+    const file = join(dir(), 'audit.csv');
+    writeFileSync(file, 'customer_number,username,email,password_hash\n8101,auditado,,plain:pw\n');
+    await run('import', file);
+    expect((await run('accounts', 'set-email', '8101', 'auditado@correo.mx')).code).toBe(0);
+    const json = await run('audit', '--customer', '8101', '--json');
+    expect(json.code).toBe(0);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      expect.objectContaining({
+        action: 'email_set',
+        customerNumbers: ['8101'],
+        email: maskEmail('auditado@correo.mx'),
+        detail: { actor: 'cli:ana', previous: null },
+      }),
+    ]);
+    const csv = await run('audit', '--email', 'AUDITADO@correo.mx', '--csv', '--unmasked');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trim().split('\n')).toEqual([
+      'at,action,customer_numbers,email,ip,detail',
+      expect.stringMatching(
+        /^[\d-]+T[\d:.]+Z,email_set,8101,auditado@correo\.mx,,"\{""actor"":""cli:ana"",/,
+      ),
+    ]);
+    const human = await run('audit', '--since', '1h');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^time\s+action\s+customer numbers\s+email\s+ip\s+detail$/m);
+    expect(human.stdout.trim().split('\n').at(-1)).toMatch(
+      /^\S+Z\s+audit_exported_unmasked\s+—\s+—\s+—\s+actor=cli:ana email=AUDI\*+@\S+ since=null/,
+    );
+    expect(human.stdout).not.toContain('auditado@correo.mx');
+    const unknown = await run('audit', '--email', 'nadie@correo.mx');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('renueva: no login or account with email nadie@correo.mx');
+  }, 120_000);
+
   it('bad usage exits 2 with a message; a missing file or a wrong header is named', async () => {
     const run = cli(env());
     for (const args of [
@@ -363,6 +404,10 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
       ['outbox', 'retry'],
       ['outbox', 'list', '--limit', 'x'],
       ['serve', '--port', 'abc'],
+      ['audit', '--since', 'ayer'],
+      ['audit', '--json', '--csv'],
+      ['audit', '--customer', '8101', '--email', 'a@b.mx'],
+      ['audit', '--customer', 'abc'],
     ]) {
       const r = await run(...args);
       expect(r.code, args.join(' ')).toBe(2);

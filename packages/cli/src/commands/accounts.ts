@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import {
   type Account,
   type Challenge,
@@ -9,7 +8,7 @@ import {
   type Throttle,
 } from '@renueva/domain';
 import { errorSpanish } from '@renueva/http';
-import { type CommandContext, withRenueva } from '../context.js';
+import { actorOf, type CommandContext, withRenueva } from '../context.js';
 import { CliError, iso, print, table } from '../output.js';
 
 const describeChallenge = (kind: 'renewal' | 'recovery', c: Challenge | null) =>
@@ -125,8 +124,6 @@ export async function accountsShow(
   const d = describe(found.value);
   print(ctx.io, options.json, d, () => render(d));
 }
-
-const actorOf = (ctx: CommandContext) => `cli:${ctx.env.USER ?? userInfo().username}`;
 
 /** `renueva accounts unlock <email|customer-number|username>`: clears the sign-in back-off (audited). */
 export async function accountsUnlock(

@@ -5,7 +5,7 @@ import type { RawImportRow, RejectedRow } from '@renueva/domain';
 import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
 import { type CommandContext, withRenueva } from '../context.js';
-import { CliError, print, table } from '../output.js';
+import { CliError, csvField, print, table } from '../output.js';
 
 const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'];
 
@@ -55,9 +55,6 @@ async function* readRows(
     };
   }
 }
-
-const csvField = (s: string | number) =>
-  /[",\n\r]/.test(String(s)) ? `"${String(s).replaceAll('"', '""')}"` : String(s);
 
 async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
   const out = createWriteStream(path);
