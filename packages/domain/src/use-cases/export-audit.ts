@@ -106,9 +106,10 @@ async function* rows(
   unmasked: boolean,
 ): AsyncIterable<AuditRow> {
   const show = (email: string | null) => (email && !unmasked ? maskEmail(email) : email);
-  // an account or login is looked up once, however many entries name it
-  const accountsById = new Map<string, Promise<Account | null>>();
-  const loginsById = new Map<string, Promise<Login | null>>();
+  // an account or login is looked up once a page, however many of its entries name it
+  // (kept for one page only, so a long export holds no more than a page's worth)
+  let accountsById = new Map<string, Promise<Account | null>>();
+  let loginsById = new Map<string, Promise<Login | null>>();
   const account = (id: string) =>
     accountsById.get(id) ??
     accountsById.set(id, ports.accounts.findById(id)).get(id) ??
@@ -120,6 +121,8 @@ async function* rows(
   let after: string | null = null;
   for (;;) {
     const page = await ports.audit.list(filter, { after, limit: PAGE });
+    accountsById = new Map();
+    loginsById = new Map();
     for (const e of page) {
       const a = e.accountId ? await account(e.accountId) : null;
       const l = e.loginId ? await login(e.loginId) : null;
