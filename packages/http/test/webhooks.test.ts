@@ -5,30 +5,33 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIEGO, testApp } from './setup.js';
 
-/** Postmark's documented example of a Bounce webhook (its webhook reference). */
-const BOUNCE = {
-  RecordType: 'Bounce',
-  MessageStream: 'outbound',
-  ID: 4323372036854775807,
-  Type: 'HardBounce',
-  TypeCode: 1,
-  Name: 'Hard bounce',
-  Tag: 'Test',
-  MessageID: '883953f4-6105-42a2-a16a-77a8eac79483',
-  Metadata: { a_key: 'a_value', b_key: 'b_value' },
-  ServerID: 23,
-  Description:
-    'The server was unable to deliver your message (ex: unknown user, mailbox not found).',
-  Details: 'Test bounce details',
-  Email: 'john@example.com',
-  From: 'sender@example.com',
-  BouncedAt: '2019-11-05T16:33:54.9070259Z',
-  DumpAvailable: true,
-  Inactive: true,
-  CanActivate: true,
-  Subject: 'Test subject',
-  Content: '<Full dump of bounce>',
-};
+/**
+ * Postmark's documented example of a Bounce webhook (its webhook reference), as the
+ * text it posts: its `ID` does not fit a JavaScript number, which must not matter.
+ */
+const BOUNCE_JSON = `{
+  "RecordType": "Bounce",
+  "MessageStream": "outbound",
+  "ID": 4323372036854775807,
+  "Type": "HardBounce",
+  "TypeCode": 1,
+  "Name": "Hard bounce",
+  "Tag": "Test",
+  "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+  "Metadata": { "a_key": "a_value", "b_key": "b_value" },
+  "ServerID": 23,
+  "Description": "The server was unable to deliver your message (ex: unknown user, mailbox not found).",
+  "Details": "Test bounce details",
+  "Email": "john@example.com",
+  "From": "sender@example.com",
+  "BouncedAt": "2019-11-05T16:33:54.9070259Z",
+  "DumpAvailable": true,
+  "Inactive": true,
+  "CanActivate": true,
+  "Subject": "Test subject",
+  "Content": "<Full dump of bounce>"
+}`;
+const BOUNCE = JSON.parse(BOUNCE_JSON) as Record<string, unknown>;
 
 /** Postmark's documented example of a SpamComplaint webhook. */
 const SPAM_COMPLAINT = {
@@ -113,8 +116,8 @@ describe('POST /webhooks/postmark', () => {
 
   it('takes the documented Bounce and SpamComplaint examples; a repeat changes nothing', async () => {
     const { hook, ports } = await webhookApp();
-    expect(await (await hook(BOUNCE)).json()).toEqual({ outcome: 'marked_undeliverable' });
-    expect(await (await hook(BOUNCE)).json()).toEqual({ outcome: 'repeated' });
+    expect(await (await hook(BOUNCE_JSON)).json()).toEqual({ outcome: 'marked_undeliverable' });
+    expect(await (await hook(BOUNCE_JSON)).json()).toEqual({ outcome: 'repeated' });
     expect(await (await hook(SPAM_COMPLAINT)).json()).toEqual({
       outcome: 'marked_undeliverable',
     });
