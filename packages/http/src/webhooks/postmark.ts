@@ -31,6 +31,9 @@ const PERMANENT = new Set([
   'SpamComplaint',
 ]);
 
+const EARLIEST = Date.UTC(2000, 0, 1);
+const DAY = 86_400_000;
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 /** Constant-time, whatever the lengths. */
 const same = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
@@ -60,21 +63,22 @@ export function postmarkEvent(payload: unknown, now: Date): DeliveryEvent | null
   if (recordType !== 'Bounce' && recordType !== 'SpamComplaint') return null;
   const email = parseEmail(text(p.Email) ?? '');
   if (email.isErr()) return null;
-  const type = text(p.Type) ?? recordType;
+  const type = (text(p.Type) ?? recordType).slice(0, 100);
   const kind: DeliveryEvent['kind'] =
     recordType === 'SpamComplaint' || type === 'SpamComplaint'
       ? 'spam_complaint'
       : PERMANENT.has(type) || p.Inactive === true
         ? 'hard_bounce'
         : 'soft_bounce';
-  const messageId = text(p.MessageID);
+  const messageId = text(p.MessageID)?.slice(0, 200) ?? null;
   const bouncedAt = new Date(text(p.BouncedAt) ?? Number.NaN);
-  const at = Number.isNaN(bouncedAt.getTime()) ? now : bouncedAt;
-  // Postmark's ID can pass 2^53 (its own example does), so it is not the key alone:
-  // a retried webhook repeats every one of these fields
-  const id = ['postmark', recordType, type, messageId ?? '', email.value, at.toISOString()].join(
-    ':',
-  );
+  // a time the store can hold and that makes sense; otherwise when it arrived
+  const plausible = bouncedAt.getTime() >= EARLIEST && bouncedAt.getTime() <= now.getTime() + DAY;
+  const at = plausible ? bouncedAt : now;
+  // Postmark's ID can pass 2^53 (its own example does), so it is not the key: a retried
+  // webhook repeats every one of these fields. Hashed, so the key has a fixed length.
+  const key = [recordType, type, messageId ?? '', email.value, at.toISOString()].join('\n');
+  const id = `postmark:${createHash('sha256').update(key).digest('hex')}`;
   return { id, kind, email: email.value, providerMessageId: messageId, detail: type, at };
 }
 
