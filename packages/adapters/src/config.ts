@@ -46,6 +46,19 @@ const envSchema = z.object({
   POSTMARK_SERVER_TOKEN: optionalString,
   POSTMARK_API_URL: optionalString.pipe(z.url().optional()),
   POSTMARK_MESSAGE_STREAM: z.string().default('outbound'),
+  /** Who may call POST /webhooks/postmark: basic auth (in the webhook URL) and/or a secret header. */
+  POSTMARK_WEBHOOK_USERNAME: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^:\s]{1,100}$/, 'expected 1 to 100 characters, no colon or space')
+      .optional(),
+  ),
+  POSTMARK_WEBHOOK_PASSWORD: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  ),
+  POSTMARK_WEBHOOK_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  ),
   MAIL_FROM: z.string().default('Portal de Facturación <no-reply@localhost>'),
   PORTAL_NAME: z.string().trim().min(1).max(80).default('Portal de Facturación'),
   /** The logo in the pages' and emails' header; absent: the portal's name as text. */
@@ -86,6 +99,11 @@ export interface Config {
     | { kind: 'console' }
     | { kind: 'postmark'; serverToken: string; apiUrl: string | null; messageStream: string };
   mailFrom: string;
+  /** Credentials of POST /webhooks/postmark; null: none set, the route answers 404. */
+  postmarkWebhook: {
+    basicAuth: { username: string; password: string } | null;
+    token: string | null;
+  } | null;
   portalName: string;
   brand: Brand;
   support: SupportContacts;
@@ -140,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('RENUEVA_SECRET: required in production (at least 32 characters)');
   if (e.MAILER === 'postmark' && !e.POSTMARK_SERVER_TOKEN)
     throw new ConfigError('POSTMARK_SERVER_TOKEN: required when MAILER=postmark');
+  if (!e.POSTMARK_WEBHOOK_USERNAME !== !e.POSTMARK_WEBHOOK_PASSWORD)
+    throw new ConfigError(
+      `${e.POSTMARK_WEBHOOK_USERNAME ? 'POSTMARK_WEBHOOK_PASSWORD' : 'POSTMARK_WEBHOOK_USERNAME'}: set both POSTMARK_WEBHOOK_USERNAME and POSTMARK_WEBHOOK_PASSWORD, or neither`,
+    );
   if (e.MAILER === 'postmark' && e.MAIL_FROM.includes('@localhost'))
     throw new ConfigError(
       'MAIL_FROM: set a sender address verified in Postmark when MAILER=postmark',
@@ -168,6 +190,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : { kind: 'console' },
     mailFrom: e.MAIL_FROM,
+    postmarkWebhook:
+      e.POSTMARK_WEBHOOK_TOKEN || e.POSTMARK_WEBHOOK_USERNAME
+        ? {
+            basicAuth:
+              e.POSTMARK_WEBHOOK_USERNAME && e.POSTMARK_WEBHOOK_PASSWORD
+                ? { username: e.POSTMARK_WEBHOOK_USERNAME, password: e.POSTMARK_WEBHOOK_PASSWORD }
+                : null,
+            token: e.POSTMARK_WEBHOOK_TOKEN ?? null,
+          }
+        : null,
     portalName: e.PORTAL_NAME,
     brand: {
       logoUrl: e.BRAND_LOGO_URL ?? null,

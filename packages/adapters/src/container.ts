@@ -6,6 +6,7 @@ import {
   type AuditLog,
   type Clock,
   createUseCases,
+  type DeliveryEvents,
   type LegacyPasswordVerifier,
   type Mailer,
   type Outbox,
@@ -41,6 +42,7 @@ import {
 import { type Database, migrate, openDatabase } from './sql/database.js';
 import { PostgresAccountRepository } from './sql/postgres-account-repository.js';
 import { PostgresAuditLog } from './sql/postgres-audit-log.js';
+import { PostgresDeliveryEvents } from './sql/postgres-delivery-events.js';
 import { PostgresOutbox } from './sql/postgres-outbox.js';
 import { PostgresSessionStore } from './sql/postgres-session-store.js';
 import { SystemClock } from './system-clock.js';
@@ -118,6 +120,7 @@ interface Store {
   sessions: SessionStore;
   outbox: Outbox;
   audit: AuditLog;
+  deliveryEvents: DeliveryEvents;
   rateLimiters: RateLimiterFactory;
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -143,6 +146,7 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
     sessions: new PostgresSessionStore(db),
     outbox: new PostgresOutbox(db, box),
     audit: new PostgresAuditLog(db),
+    deliveryEvents: new PostgresDeliveryEvents(db),
     rateLimiters: db.pool ? postgresRateLimiters(db.pool) : memoryRateLimiters,
     isReady: () =>
       db.query('select 1').then(
@@ -238,6 +242,7 @@ export async function createRenueva(
       sessions: store.sessions,
       outbox: store.outbox,
       audit: store.audit,
+      deliveryEvents: store.deliveryEvents,
       hasher,
       legacy,
       strength,

@@ -14,6 +14,20 @@ describe('loadConfig', () => {
     expect(config.demoAccounts).toBe(true);
     expect(config.trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(config.postmarkWebhook).toBeNull();
+  });
+
+  it('reads the Postmark webhook credentials: basic auth, a secret header, or both', () => {
+    const password = 'a-webhook-password-long';
+    const token = 'a-webhook-token-that-is-long';
+    expect(
+      loadConfig({ POSTMARK_WEBHOOK_USERNAME: 'postmark', POSTMARK_WEBHOOK_PASSWORD: password })
+        .postmarkWebhook,
+    ).toEqual({ basicAuth: { username: 'postmark', password }, token: null });
+    expect(loadConfig({ POSTMARK_WEBHOOK_TOKEN: token }).postmarkWebhook).toEqual({
+      basicAuth: null,
+      token,
+    });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set, memory when STORE=memory', () => {
@@ -35,6 +49,13 @@ describe('loadConfig', () => {
     [{ MAILER: 'postmark', POSTMARK_SERVER_TOKEN: 't' }, /^MAIL_FROM: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ TRUST_PROXY: 'yes' }, /^TRUST_PROXY: /],
+    [{ POSTMARK_WEBHOOK_USERNAME: 'postmark' }, /^POSTMARK_WEBHOOK_PASSWORD: set both/],
+    [{ POSTMARK_WEBHOOK_PASSWORD: 'long-enough-password' }, /^POSTMARK_WEBHOOK_USERNAME: set both/],
+    [{ POSTMARK_WEBHOOK_TOKEN: 'short' }, /^POSTMARK_WEBHOOK_TOKEN: .*16/],
+    [
+      { POSTMARK_WEBHOOK_USERNAME: 'a:b', POSTMARK_WEBHOOK_PASSWORD: 'long-enough-password' },
+      /^POSTMARK_WEBHOOK_USERNAME: /,
+    ],
     [{ POLICY_CODE_DIGITS: '4' }, /^POLICY_CODE_DIGITS: /],
     [{ BRAND_PRIMARY_COLOR: 'red' }, /^BRAND_PRIMARY_COLOR: expected a colour as #rrggbb/],
     [

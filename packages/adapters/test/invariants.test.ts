@@ -217,7 +217,7 @@ async function sqlProperty(open: () => Promise<Database>, runs: number) {
       property(
         async () => {
           await db.query(
-            'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
+            'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
           );
           return sqlPorts(db);
         },

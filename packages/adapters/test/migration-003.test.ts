@@ -107,7 +107,8 @@ async function oldStore(db: Database) {
 
 async function migratesOldStore(db: Database) {
   await oldStore(db);
-  expect(await migrate(db)).toEqual(['003-logins']);
+  // 003 and every later migration
+  expect((await migrate(db))[0]).toBe('003-logins');
   const ports = sqlPorts(db);
   const { accounts } = ports;
 

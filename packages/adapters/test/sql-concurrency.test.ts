@@ -16,7 +16,9 @@ const PASSWORD = 'una frase bastante larga';
 
 /** Use cases on a real PostgreSQL server (fast fakes for hashing, a fixed clock). */
 async function onPostgres(db: Database) {
-  await db.query('TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+  await db.query(
+    'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
+  );
   const ports = sqlPorts(db);
   await seedLegacyAccounts(ports, [
     {
@@ -183,7 +185,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
   it('two dispatchers on one server never send a message twice', async () => {
     const database = await open();
     await database.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
+      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
     );
     const box = new SecretBox(TEST_SECRET);
     const sent: string[] = [];

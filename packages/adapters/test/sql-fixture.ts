@@ -5,6 +5,7 @@ import {
   migrate,
   PostgresAccountRepository,
   PostgresAuditLog,
+  PostgresDeliveryEvents,
   PostgresOutbox,
   PostgresSessionStore,
   SecretBox,
@@ -25,13 +26,13 @@ export function sqlFixture(open: () => Promise<Database>): MakeFixture {
     });
     const d = await db;
     await d.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE',
+      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
     );
     return sqlStores(d);
   };
 }
 
-/** The four SQL stores on one database (the test secret encrypts the outbox). */
+/** The SQL stores on one database (the test secret encrypts the outbox). */
 export function sqlStores(db: Database) {
   const box = new SecretBox(TEST_SECRET);
   return {
@@ -39,6 +40,7 @@ export function sqlStores(db: Database) {
     sessions: new PostgresSessionStore(db),
     outbox: new PostgresOutbox(db, box),
     audit: new PostgresAuditLog(db),
+    deliveryEvents: new PostgresDeliveryEvents(db),
   };
 }
 

@@ -220,6 +220,52 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
     expect((await run('db', 'migrate')).stdout).toContain('up to date');
   }, 120_000);
 
+  it('a bounced address: accounts show and stats show it, set-email clears it', async () => {
+    const run = cli(env());
+    const file = join(dir(), 'bounced.csv');
+    writeFileSync(
+      file,
+      'customer_number,username,email,password_hash\n77,rebotado,rebota@correo.mx,plain:secreto-legado\n',
+    );
+    expect((await run('import', file)).code).toBe(0);
+    const before = JSON.parse((await run('stats', '--json')).stdout).delivery;
+    await withUseCases({}, async (r) => {
+      for (const kind of ['hard_bounce', 'soft_bounce'] as const)
+        await r.useCases.recordDeliveryEvent({
+          id: `cli-test-${kind}`,
+          kind,
+          email: 'Rebota@Correo.mx',
+          providerMessageId: 'pm-77',
+          detail: kind === 'hard_bounce' ? 'HardBounce' : 'SoftBounce',
+          at: new Date('2026-03-02T16:00:00Z'),
+        });
+      const signIn = await r.useCases.logIn({
+        identifier: 'rebotado',
+        password: 'secreto-legado',
+        context: CONTEXT,
+      });
+      expect(signIn.isErr() && signIn.error.code).toBe('no_deliverable_email');
+    });
+    const shown = await run('accounts', 'show', '77');
+    expect(shown.stdout).toMatch(/^Undeliverable email:\s+reb\*+@corr\*\*\.m\*: hard bounce/im);
+    const json = JSON.parse((await run('accounts', 'show', '77', '--json')).stdout);
+    expect(json.undeliverable).toEqual([
+      expect.objectContaining({ kind: 'hard_bounce', detail: 'HardBounce' }),
+    ]);
+    const after = JSON.parse((await run('stats', '--json')).stdout).delivery;
+    expect(after.hard_bounce - before.hard_bounce).toBe(1);
+    expect(after.soft_bounce - before.soft_bounce).toBe(1);
+    expect(after.undeliverable - before.undeliverable).toBe(1);
+    expect((await run('stats')).stdout).toMatch(/^ {2}undeliverable addresses now:\s+\d+$/m);
+
+    expect((await run('accounts', 'set-email', '77', 'rebota@correo.mx')).code).toBe(0);
+    expect(
+      JSON.parse((await run('accounts', 'show', '77', '--json')).stdout).undeliverable,
+    ).toEqual([]);
+    const cleared = JSON.parse((await run('stats', '--json')).stdout).delivery;
+    expect(cleared.undeliverable).toBe(before.undeliverable);
+  }, 120_000);
+
   it('one email, two customer numbers: the import counts it; accounts show and unlock work on the login', async () => {
     const run = cli(env());
     const EMAIL = 'flota@empresa.mx';

@@ -51,6 +51,10 @@ export {
   resendRenewalCode,
 } from './use-cases/codes.js';
 export { type DeliveryReport, deliverPendingEmails } from './use-cases/deliver-pending-emails.js';
+export {
+  type DeliveryEventOutcome,
+  recordDeliveryEvent,
+} from './use-cases/delivery-events.js';
 export type { Ports } from './use-cases/deps.js';
 export {
   type AuditRow,

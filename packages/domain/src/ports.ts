@@ -191,6 +191,8 @@ export interface OutboxEntry {
   createdAt: Date;
   nextAttemptAt: Date | null;
   lastError: string | null;
+  /** The provider's id of a sent message (Postmark's `MessageID`); null when it gave none. */
+  providerId: string | null;
 }
 
 /** Emails waiting for delivery (written by `AccountRepository.save`). */
@@ -200,8 +202,11 @@ export interface Outbox {
    * dispatchers never get the same message. Secrets come back decrypted.
    */
   claim(now: Date, leaseUntil: Date, limit: number): Promise<OutboxMessage[]>;
-  /** Delivered: secrets are erased. */
-  markSent(id: string, at: Date): Promise<void>;
+  /**
+   * Delivered: secrets are erased. `providerId` (the provider's message id, null when
+   * it gave none) is kept, so its later bounce or complaint can be told apart.
+   */
+  markSent(id: string, at: Date, providerId: string | null): Promise<void>;
   /** Transient failure: tried again at `nextAttemptAt`. */
   markRetry(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** Permanent failure (or out of attempts): never tried again; secrets erased. */
@@ -261,6 +266,46 @@ export interface AuditFilter {
   since: Date | null;
   accountIds?: string[];
   loginIds?: string[];
+}
+
+/**
+ * What a provider reported after delivery: a hard bounce, a soft bounce, or a spam
+ * complaint about a message to `email`.
+ */
+export interface DeliveryEvent {
+  /** Stable key of the report, so a repeated webhook is recorded once. */
+  id: string;
+  kind: 'hard_bounce' | 'soft_bounce' | 'spam_complaint';
+  email: string;
+  /** The provider's id of the message concerned (Postmark's `MessageID`), if given. */
+  providerMessageId: string | null;
+  /** The provider's own name for it (Postmark's `Type`), for support. */
+  detail: string;
+  /** When the provider says it happened. */
+  at: Date;
+}
+
+/** An address no code goes to: a hard bounce or complaint not cleared by support since. */
+export interface UndeliverableEmail {
+  email: string;
+  kind: 'hard_bounce' | 'spam_complaint';
+  detail: string;
+  at: Date;
+}
+
+/** Bounces and complaints reported by the mail provider. */
+export interface DeliveryEvents {
+  /** Records an event once: `false` when its `id` was recorded before (nothing changes). */
+  record(event: DeliveryEvent, recordedAt: Date): Promise<boolean>;
+  /**
+   * The newest hard bounce or complaint of this address (any case) not cleared since;
+   * `null`: as far as the provider said, it is deliverable. Soft bounces never count.
+   */
+  undeliverable(email: string): Promise<UndeliverableEmail | null>;
+  /** Support vouches for the address again: its hard bounces and complaints are cleared. Idempotent. */
+  clear(email: string, at: Date): Promise<void>;
+  /** Events recorded per kind (all time), and how many addresses are undeliverable now. */
+  counts(): Promise<Record<DeliveryEvent['kind'] | 'undeliverable', number>>;
 }
 
 /** What `AccountRepository.save` answers: written, or `conflict` and nothing written. */

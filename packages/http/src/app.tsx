@@ -13,8 +13,11 @@ import { REQUEST_REFUSED } from './messages.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
 import { SCRIPT_HASH } from './pages/script.js';
+import { postmarkWebhook } from './webhooks/postmark.js';
 
 const isApi = (path: string) => path.startsWith('/api/');
+/** Server-to-server calls: JSON answers, their own body limit, no browser origin to check. */
+const isWebhook = (path: string) => path.startsWith('/webhooks/');
 /** The methods whose body a route reads; any other method's body is never read. */
 const TAKES_BODY = ['POST', 'PUT', 'PATCH'];
 
@@ -46,7 +49,7 @@ export function createApp(deps: AppDeps) {
   const publicOrigin = new URL(options.publicUrl).origin;
 
   const failure = (path: string, status: ContentfulStatusCode, code: string, message: string) =>
-    isApi(path)
+    isApi(path) || isWebhook(path)
       ? Response.json(
           { error: { code, message } },
           { status, headers: { 'Cache-Control': 'no-store' } },
@@ -106,14 +109,18 @@ export function createApp(deps: AppDeps) {
     onError: (c) =>
       failure(c.req.path, 413, 'payload_too_large', REQUEST_REFUSED.payload_too_large),
   });
-  app.use('*', (c, next) => (TAKES_BODY.includes(c.req.method) ? limitBody(c, next) : next()));
+  app.use('*', (c, next) =>
+    TAKES_BODY.includes(c.req.method) && !isWebhook(c.req.path) ? limitBody(c, next) : next(),
+  );
   // forms: the browser's Origin (or Sec-Fetch-Site) must be ours. The API is exempt:
   // it takes only application/json (a cross-site form cannot send that without a CORS
   // preflight, which is never granted) and authenticates with a bearer token, not a cookie.
   const checkOrigin = csrf({
     origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
   });
-  app.use('*', (c, next) => (isApi(c.req.path) ? next() : checkOrigin(c, next)));
+  app.use('*', (c, next) =>
+    isApi(c.req.path) || isWebhook(c.req.path) ? next() : checkOrigin(c, next),
+  );
   app.use('/api/v1/*', async (c, next) => {
     if (TAKES_BODY.includes(c.req.method)) {
       const type = c.req.header('content-type') ?? '';
@@ -134,6 +141,7 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
   });
   app.route('/api/v1', apiRoutes(deps, options, limit));
+  app.route('/webhooks', postmarkWebhook(deps, options.postmarkWebhook));
   app.route('/', pageRoutes(deps, options, jar, limit));
 
   app.notFound((c) =>

@@ -1,4 +1,5 @@
 import type { Clock, Policies, UseCases } from '@renueva/domain';
+import type { PostmarkWebhookCredentials } from './webhooks/postmark.js';
 
 /** The last emails, when the console mailer runs (development): `@renueva/adapters`' DevMailbox. */
 export interface Mailbox {
@@ -76,8 +77,10 @@ export interface AppOptions {
   trustProxy: boolean;
   /** Auth requests per IP per minute, and per identifier per minute. */
   rateLimits: { perIp: number; perIdentifier: number };
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes (webhooks have their own, larger bound). */
   maxBodyBytes: number;
+  /** Who may call `POST /webhooks/postmark`; null: nobody (the route answers 404). */
+  postmarkWebhook: PostmarkWebhookCredentials | null;
 }
 
 /** Plain values the app is built from: handlers never see a container. */
@@ -111,5 +114,6 @@ export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
     trustProxy: options.trustProxy ?? false,
     rateLimits: options.rateLimits ?? { perIp: 60, perIdentifier: 10 },
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
+    postmarkWebhook: options.postmarkWebhook ?? null,
   };
 }

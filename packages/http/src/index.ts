@@ -13,3 +13,8 @@ export {
 export { ERROR_STATUS } from './error-status.js';
 export { errorSpanish } from './messages.js';
 export { type RunningServer, startServer } from './server.js';
+export {
+  type PostmarkWebhookCredentials,
+  postmarkEvent,
+  WEBHOOK_TOKEN_HEADER,
+} from './webhooks/postmark.js';

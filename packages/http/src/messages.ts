@@ -49,7 +49,7 @@ export function errorSpanish(error: DomainError, now: Date): string {
         ? `Demasiados intentos. Por seguridad, inténtalo de nuevo ${whenSpanish(error.retryAt, now)}.`
         : 'Por seguridad bloqueamos el inicio de sesión con contraseña de esta cuenta. Recupera tu contraseña o comunícate con soporte.';
     case 'no_deliverable_email':
-      return 'Tu cuenta no tiene un correo electrónico válido registrado, así que no podemos enviarte el código. Comunícate con soporte para actualizarlo.';
+      return 'No podemos enviarte el código: tu cuenta no tiene registrado un correo electrónico válido, o ese correo rechazó nuestros mensajes. Comunícate con soporte para actualizarlo.';
     case 'flow_invalid':
       return 'Tu solicitud de código ya no es válida. Solicita un código nuevo.';
     case 'code_invalid':

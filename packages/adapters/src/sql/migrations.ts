@@ -175,4 +175,23 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
        WHERE data ? 'customerNumber'`,
     ],
   },
+  {
+    // Postmark's MessageID of each sent message; its bounces and spam complaints
+    name: '004-delivery-events',
+    statements: [
+      'ALTER TABLE outbox ADD COLUMN provider_id text',
+      'CREATE INDEX outbox_provider_id ON outbox (provider_id) WHERE provider_id IS NOT NULL',
+      `CREATE TABLE delivery_events (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('hard_bounce', 'soft_bounce', 'spam_complaint')),
+        email text NOT NULL,
+        provider_message_id text,
+        detail text NOT NULL,
+        at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        cleared_at timestamptz
+      )`,
+      'CREATE INDEX delivery_events_email ON delivery_events (lower(email))',
+    ],
+  },
 ];

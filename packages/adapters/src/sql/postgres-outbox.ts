@@ -65,11 +65,11 @@ export class PostgresOutbox implements Outbox {
       });
   }
 
-  async markSent(id: string, at: Date): Promise<void> {
+  async markSent(id: string, at: Date, providerId: string | null): Promise<void> {
     await this.db.query(
       `UPDATE outbox SET status = 'sent', secret = NULL, attempts = attempts + 1, sent_at = $2,
-         locked_until = NULL, next_attempt_at = NULL WHERE id = $1`,
-      [id, at],
+         provider_id = $3, locked_until = NULL, next_attempt_at = NULL WHERE id = $1`,
+      [id, at, providerId],
     );
   }
 

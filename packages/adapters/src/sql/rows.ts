@@ -240,6 +240,7 @@ export const outboxRow = z.object({
   created_at: date,
   next_attempt_at: nullableDate,
   last_error: z.string().nullable(),
+  provider_id: z.string().nullable(),
 });
 export type OutboxRow = z.infer<typeof outboxRow>;
 
@@ -252,6 +253,7 @@ export const toOutboxEntry = (r: OutboxRow): OutboxEntry => ({
   createdAt: r.created_at,
   nextAttemptAt: r.next_attempt_at,
   lastError: r.last_error,
+  providerId: r.provider_id,
 });
 
 export const toEmail = (

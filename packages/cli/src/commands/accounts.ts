@@ -59,9 +59,18 @@ export function describeLogin(l: Login) {
   };
 }
 
-const describe = (found: Lookup) => ({
+/** Addresses the mail provider reported undeliverable: no code goes to them. */
+const describeUndeliverable = (u: Lookup['undeliverable'][number]) => ({
+  email: maskEmail(u.email),
+  kind: u.kind,
+  detail: u.detail,
+  at: iso(u.at),
+});
+
+const describe = (found: Omit<Lookup, 'undeliverable'> & Partial<Lookup>) => ({
   login: found.login ? describeLogin(found.login) : null,
   accounts: found.accounts.map(describeAccount),
+  undeliverable: (found.undeliverable ?? []).map(describeUndeliverable),
 });
 
 type Described = ReturnType<typeof describe>;
@@ -84,6 +93,15 @@ const openCode = (c: ReturnType<typeof describeChallenge>): [string, string] => 
 /** The human rendering: the login (if any), then each customer account. */
 function render(d: Described): string {
   const parts: string[] = [];
+  if (d.undeliverable.length > 0)
+    parts.push(
+      table(
+        d.undeliverable.map((u): [string, string] => [
+          'Undeliverable email',
+          `${u.email}: ${u.kind === 'spam_complaint' ? 'spam complaint' : 'hard bounce'} (${u.detail}) at ${u.at}; no code goes to it until \`accounts set-email\` sets it again`,
+        ]),
+      ),
+    );
   if (d.login)
     parts.push(
       table([

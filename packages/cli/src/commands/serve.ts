@@ -27,6 +27,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
         brand: config.brand,
         support: config.support,
         trustProxy: config.trustProxy,
+        postmarkWebhook: config.postmarkWebhook,
       },
     },
     {

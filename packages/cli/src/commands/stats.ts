@@ -29,6 +29,11 @@ export async function stats(ctx: CommandContext, options: { json: boolean }): Pr
       ['  waiting', s.emails.pending],
       ['  delivered', s.emails.sent],
       ['  dead (not deliverable)', s.emails.dead],
+      ['Reported by the mail provider', ''],
+      ['  hard bounces', s.delivery.hard_bounce],
+      ['  soft bounces (counted only)', s.delivery.soft_bounce],
+      ['  spam complaints', s.delivery.spam_complaint],
+      ['  undeliverable addresses now', s.delivery.undeliverable],
     ]),
   );
 }

@@ -26,6 +26,7 @@ export { accountRepositoryContract } from './contracts/account-repository.js';
 export type { MakeFixture, StoreFixture } from './contracts/fixture.js';
 export {
   auditLogContract,
+  deliveryEventsContract,
   outboxContract,
   sessionStoreContract,
   storeContracts,
@@ -42,6 +43,7 @@ export {
   createMemoryStore,
   MemoryAccountRepository,
   MemoryAuditLog,
+  MemoryDeliveryEvents,
   MemoryOutbox,
   MemorySessionStore,
   type MemoryStore,

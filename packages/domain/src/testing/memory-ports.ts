@@ -11,6 +11,7 @@ import {
   createMemoryStore,
   type MemoryAccountRepository,
   type MemoryAuditLog,
+  type MemoryDeliveryEvents,
   type MemoryOutbox,
   type MemorySessionStore,
 } from './memory/index.js';
@@ -21,6 +22,7 @@ export interface MemoryPorts extends Ports {
   sessions: MemorySessionStore;
   outbox: MemoryOutbox;
   audit: MemoryAuditLog;
+  deliveryEvents: MemoryDeliveryEvents;
   clock: FixedClock;
   secrets: DeterministicSecrets;
   hasher: FakePasswordHasher;

@@ -15,6 +15,7 @@ import {
   holderWrite,
   issueCode,
   RETRY,
+  reachableEmail,
   retryOnConflict,
   sendCode,
 } from './shared.js';
@@ -50,7 +51,7 @@ export interface ResendOutcome {
  * again instead, which answers the same whether or not the account exists.)
  */
 export const resendRenewalCode =
-  (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
+  (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies' | 'deliveryEvents'>) =>
   (input: {
     flowToken: string;
     context: RequestContext;
@@ -62,7 +63,7 @@ export const resendRenewalCode =
       const now = clock.now();
       const waitUntil = nextSendAllowedAt(account, now, p);
       if (waitUntil) return Err({ code: 'resend_too_soon', retryAt: waitUntil });
-      const email = deliverableEmail(account);
+      const email = await reachableEmail(ports, account);
       if (email.isErr()) return Err(email.error);
       const issued = issueCode(secrets, p.codeDigits, account.challenge.flowTokenHash);
       const t = startRenewal(account, email.value, 'login', issued, now, input.context, p);
@@ -261,10 +262,12 @@ export interface RecoveryRequested {
 /**
  * Sends a recovery code for an email (a login) or a legacy username (its login once
  * renewed, otherwise the customer account itself). The answer has the same shape
- * whether or not the account exists, has a deliverable email, or is throttled.
+ * whether or not the account exists, has a deliverable email, or is throttled. No code
+ * goes to an address the provider reported undeliverable (a hard bounce or complaint):
+ * the answer stays the same, and the page's support path is the way out.
  */
 export const requestRecovery =
-  (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies'>) =>
+  (ports: Pick<Ports, 'accounts' | 'secrets' | 'clock' | 'policies' | 'deliveryEvents'>) =>
   async (input: {
     identifier: string;
     context: RequestContext;
@@ -283,12 +286,18 @@ export const requestRecovery =
         const account = await accounts.findByLegacyUsername(identifier.value.username);
         const login =
           account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : null;
-        const email = account && account.status !== 'migrated' ? deliverableEmail(account) : null;
+        const email =
+          account && account.status !== 'migrated' ? await reachableEmail(ports, account) : null;
         if (login) target = { holder: 'login', login };
         else if (account && account.status !== 'migrated' && email?.isOk())
           target = { holder: 'account', account, to: email.value };
       }
       if (!target) return Err({ code: 'not_found' });
+      if (
+        target.holder === 'login' &&
+        (await ports.deliveryEvents.undeliverable(target.login.email))
+      )
+        return Err({ code: 'no_deliverable_email' });
       return sendCode(ports, target, 'recovery', input.context);
     });
     return sent.isOk() ? Ok({ flowToken: sent.value.flowToken }) : decoy();

@@ -33,7 +33,7 @@ export const deliverPendingEmails =
       }));
       const at = clock.now();
       if (result.status === 'sent') {
-        await outbox.markSent(message.id, at);
+        await outbox.markSent(message.id, at, result.providerId);
         report.sent++;
       } else if (result.status === 'permanent' || message.attempts + 1 >= p.emailMaxAttempts) {
         await outbox.markDead(message.id, result.reason, at);

@@ -3,6 +3,7 @@ import type {
   AccountRepository,
   AuditLog,
   Clock,
+  DeliveryEvents,
   LegacyPasswordVerifier,
   Mailer,
   Outbox,
@@ -22,6 +23,7 @@ export interface Ports {
   clock: Clock;
   secrets: Secrets;
   audit: AuditLog;
+  deliveryEvents: DeliveryEvents;
   outbox: Outbox;
   mailer: Mailer;
   policies: Policies;

@@ -1,5 +1,6 @@
 import { completeRecovery, completeRenewal, requestRecovery, resendRenewalCode } from './codes.js';
 import { deliverPendingEmails } from './deliver-pending-emails.js';
+import { recordDeliveryEvent } from './delivery-events.js';
 import type { Ports } from './deps.js';
 import { exportAudit } from './export-audit.js';
 import { importLegacyAccounts } from './import-legacy-accounts.js';
@@ -33,6 +34,7 @@ export function createUseCases(ports: Ports) {
     listOutbox: listOutbox(ports),
     retryOutbox: retryOutbox(ports),
     deliverPendingEmails: deliverPendingEmails(ports),
+    recordDeliveryEvent: recordDeliveryEvent(ports),
     importLegacyAccounts: importLegacyAccounts(ports),
   };
 }

@@ -7,7 +7,7 @@ import { loginBlockedUntil } from '../throttle.js';
 import { maskEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
 import { startSession } from './sessions.js';
-import { deliverableEmail, holderWrite, RETRY, retryOnConflict, sendCode } from './shared.js';
+import { holderWrite, RETRY, reachableEmail, retryOnConflict, sendCode } from './shared.js';
 
 /** What a sign-in that is not an error leads to. */
 export type LogInOutcome =
@@ -41,7 +41,15 @@ export interface LogInInput {
 
 type LogInPorts = Pick<
   Ports,
-  'accounts' | 'sessions' | 'hasher' | 'legacy' | 'clock' | 'secrets' | 'audit' | 'policies'
+  | 'accounts'
+  | 'sessions'
+  | 'hasher'
+  | 'legacy'
+  | 'clock'
+  | 'secrets'
+  | 'audit'
+  | 'policies'
+  | 'deliveryEvents'
 >;
 
 /**
@@ -121,7 +129,7 @@ async function startFromLegacy(
   const sent = await retryOnConflict(async () => {
     if (!current || current.status === 'migrated') return Err({ code: 'conflict' });
     // read again with the account: support may have just corrected the address
-    const email = deliverableEmail(current);
+    const email = await reachableEmail(ports, current);
     if (email.isErr()) return Err(email.error);
     const outcome = await sendCode(
       ports,

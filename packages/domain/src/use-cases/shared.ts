@@ -64,6 +64,20 @@ export function deliverableEmail(account: Account): Result<Email, DomainError> {
   return parsed?.isOk() ? Ok(parsed.value) : Err({ code: 'no_deliverable_email' });
 }
 
+/**
+ * The registered email of a not-yet-migrated account if a code can be sent to it and
+ * the provider has not reported it undeliverable (a hard bounce or a spam complaint).
+ */
+export async function reachableEmail(
+  ports: Pick<Ports, 'deliveryEvents'>,
+  account: Account,
+): Promise<Result<Email, DomainError>> {
+  const email = deliverableEmail(account);
+  if (email.isErr()) return email;
+  const blocked = await ports.deliveryEvents.undeliverable(email.value);
+  return blocked ? Err({ code: 'no_deliverable_email' }) : email;
+}
+
 /** What a code is sent for: a renewal of a customer account, or a login's recovery. */
 export type CodeTarget =
   | { holder: 'account'; account: LegacyAccount | PendingRenewal; to: Email }

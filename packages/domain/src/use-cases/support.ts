@@ -1,7 +1,7 @@
 import type { Account, AccountStatus, LegacyAccount, Login } from '../account.js';
 import type { AuditAction } from '../effects.js';
 import type { DomainError } from '../errors.js';
-import type { OutboxEntry } from '../ports.js';
+import type { DeliveryEvent, OutboxEntry, UndeliverableEmail } from '../ports.js';
 import { setEmail } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
 import { unlock } from '../sign-in.js';
@@ -13,10 +13,11 @@ import { holderWrite, RETRY, retryOnConflict } from './shared.js';
  * Support's fix for an account whose email on record is missing or wrong: sets it
  * (audited). A pending renewal is cancelled, since its code went elsewhere. Migrated
  * accounts keep their login. An email that is already a login is fine: the renewal
- * will join that login.
+ * will join that login. Support vouches for the address it sets: a hard bounce or
+ * complaint reported for it before is cleared.
  */
 export const setRegisteredEmail =
-  (ports: Pick<Ports, 'accounts' | 'clock'>) =>
+  (ports: Pick<Ports, 'accounts' | 'clock' | 'deliveryEvents'>) =>
   async (input: {
     customerNumber: string;
     email: string;
@@ -26,7 +27,7 @@ export const setRegisteredEmail =
     if (customerNumber.isErr()) return Err(customerNumber.error);
     const email = parseEmail(input.email);
     if (email.isErr()) return Err(email.error);
-    return retryOnConflict(async () => {
+    const set = await retryOnConflict(async () => {
       // read again on every try: a sign-in may have counted a failure meanwhile
       const account = await ports.accounts.findByCustomerNumber(customerNumber.value);
       if (!account) return Err({ code: 'not_found' });
@@ -35,6 +36,8 @@ export const setRegisteredEmail =
       const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
       return saved.isOk() ? Ok(t.account) : RETRY;
     });
+    if (set.isOk()) await ports.deliveryEvents.clear(email.value, ports.clock.now());
+    return set;
   };
 
 /**
@@ -46,10 +49,15 @@ export interface Lookup {
   login: Login | null;
   /** The login's customer accounts, or the one account found (sorted by customer number). */
   accounts: Account[];
+  /** Which of their addresses (the login's email, the registered ones) the provider reported undeliverable. */
+  undeliverable: UndeliverableEmail[];
 }
 
 /** The login or account a support key names: `null` when nothing matches. */
-async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup | null> {
+async function lookUp(
+  accounts: Ports['accounts'],
+  key: string,
+): Promise<Omit<Lookup, 'undeliverable'> | null> {
   const k = key.trim();
   let account: Account | null = null;
   let login: Login | null = null;
@@ -85,10 +93,17 @@ async function lookUp(accounts: Ports['accounts'], key: string): Promise<Lookup 
  * the customer numbers with that email on record.
  */
 export const findAccount =
-  (ports: Pick<Ports, 'accounts'>) =>
+  (ports: Pick<Ports, 'accounts' | 'deliveryEvents'>) =>
   async (input: { key: string }): Promise<Result<Lookup, DomainError>> => {
     const found = await lookUp(ports.accounts, input.key);
-    return found ? Ok(found) : Err({ code: 'not_found' });
+    if (!found) return Err({ code: 'not_found' });
+    const emails = new Map<string, string>();
+    for (const e of [found.login?.email, ...found.accounts.map((a) => a.registeredEmail)])
+      if (e) emails.set(e.toLowerCase(), e);
+    const marks = await Promise.all(
+      [...emails.values()].map((e) => ports.deliveryEvents.undeliverable(e)),
+    );
+    return Ok({ ...found, undeliverable: marks.filter((m) => m !== null) });
   };
 
 /**
@@ -98,7 +113,10 @@ export const findAccount =
  */
 export const unlockSignIn =
   (ports: Pick<Ports, 'accounts' | 'clock'>) =>
-  (input: { key: string; actor: string }): Promise<Result<Lookup, DomainError>> =>
+  (input: {
+    key: string;
+    actor: string;
+  }): Promise<Result<Omit<Lookup, 'undeliverable'>, DomainError>> =>
     retryOnConflict(async () => {
       const found = await lookUp(ports.accounts, input.key);
       if (!found) return Err({ code: 'not_found' });
@@ -141,6 +159,11 @@ export interface MigrationStats {
   /** All time, and the last 24 hours. */
   activity: Record<'allTime' | 'last24h', ActivityCounts>;
   emails: Record<OutboxEntry['status'], number>;
+  /**
+   * What the mail provider reported (all time): bounces and complaints, and how many
+   * addresses are undeliverable now (no code goes to them until support sets them again).
+   */
+  delivery: Record<DeliveryEvent['kind'] | 'undeliverable', number>;
 }
 
 /** Counts of audited events over a period. */
@@ -168,14 +191,15 @@ function activity(counts: Partial<Record<AuditAction, number>>): ActivityCounts 
 
 /** The migration funnel, for operators. */
 export const migrationStats =
-  (ports: Pick<Ports, 'accounts' | 'audit' | 'outbox' | 'clock'>) =>
+  (ports: Pick<Ports, 'accounts' | 'audit' | 'outbox' | 'clock' | 'deliveryEvents'>) =>
   async (): Promise<MigrationStats> => {
     const since = new Date(ports.clock.now().getTime() - 86_400_000);
-    const [byStatus, allTime, last24h, emails] = await Promise.all([
+    const [byStatus, allTime, last24h, emails, delivery] = await Promise.all([
       ports.accounts.countByStatus(),
       ports.audit.countByAction(null),
       ports.audit.countByAction(since),
       ports.outbox.countByStatus(),
+      ports.deliveryEvents.counts(),
     ]);
     const total = byStatus.legacy + byStatus.pending_renewal + byStatus.migrated;
     const percentMigrated = total === 0 ? 0 : Math.round((byStatus.migrated / total) * 1000) / 10;
@@ -183,5 +207,6 @@ export const migrationStats =
       accounts: { ...byStatus, total, percentMigrated },
       activity: { allTime: activity(allTime), last24h: activity(last24h) },
       emails,
+      delivery,
     };
   };

@@ -168,6 +168,12 @@ describe('migrationStats', () => {
     });
     expect(stats.activity.last24h).toEqual(stats.activity.allTime);
     expect(stats.emails).toEqual({ pending: 3, sent: 0, dead: 0 });
+    expect(stats.delivery).toEqual({
+      hard_bounce: 0,
+      soft_bounce: 0,
+      spam_complaint: 0,
+      undeliverable: 0,
+    });
   });
 });
 
@@ -185,7 +191,7 @@ describe('deliverPendingEmails', () => {
     }
     expect(ports.mailer.sent).toHaveLength(1);
     const [entry] = await ports.outbox.list({ limit: 10 });
-    expect(entry).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(entry).toMatchObject({ status: 'sent', attempts: 4, providerId: 'rec-1' });
     expect(ports.outbox.messages()[0]?.email.secret).toBeUndefined();
   });
 

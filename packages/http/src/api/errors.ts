@@ -48,7 +48,7 @@ const MEANING: Record<ApiErrorCode, string> = {
   throttled:
     'Too many attempts or sends; `retryAt` says when to try again (null: only a recovery or support unlocks it).',
   no_deliverable_email:
-    'The account has no valid email on record to send the code to; only support can fix it.',
+    'The account has no valid email on record to send the code to, or that address bounced or complained (reported by the mail provider); only support can fix it.',
   flow_invalid: 'The flow token is unknown, forged, or its flow is finished.',
   code_invalid: 'Wrong code; `attemptsLeft` before this code stops working.',
   code_expired: 'The code expired; ask for a new one.',

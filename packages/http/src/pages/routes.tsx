@@ -375,8 +375,10 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
       kind: 'success',
       title: 'Realizado',
       text: resent
-        ? 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código nuevo; el anterior ya no funciona.'
-        : 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código. Ingrésalo en el campo Código y registra tu nueva contraseña.',
+        ? 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código nuevo; el anterior ya no funciona. Si no te llega en unos minutos, comunícate con soporte.'
+        : 'Si los datos corresponden a una cuenta con correo registrado, te enviamos un código. Ingrésalo en el campo Código y registra tu nueva contraseña. Si no te llega en unos minutos, comunícate con soporte.',
+      // the same words whether or not a code went out (an address that bounced gets none)
+      support: true,
     });
   });
 

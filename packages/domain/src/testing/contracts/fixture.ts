@@ -2,6 +2,7 @@ import type {
   Account,
   AccountRepository,
   AuditLog,
+  DeliveryEvents,
   LegacyImportRow,
   Login,
   Outbox,
@@ -14,6 +15,7 @@ export interface StoreFixture {
   sessions: SessionStore;
   outbox: Outbox;
   audit: AuditLog;
+  deliveryEvents: DeliveryEvents;
 }
 
 /** Makes fresh, empty stores: called before each test of a contract suite. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EmailMessage } from '../../index.js';
+import type { DeliveryEvent, EmailMessage } from '../../index.js';
 import { at, type MakeFixture, type StoreFixture, seed, seedLogins } from './fixture.js';
 
 const email = (n: number, template: EmailMessage['template'] = 'renewal_code'): EmailMessage => ({
@@ -93,7 +93,7 @@ export function outboxContract(name: string, make: MakeFixture) {
       await enqueue(f, [email(1), email(2), email(3, 'password_changed')]);
       const [m1, m2, m3] = await f.outbox.claim(at(10), at(70), 10);
       if (!m1 || !m2 || !m3) throw new Error('not claimed');
-      await f.outbox.markSent(m1.id, at(11));
+      await f.outbox.markSent(m1.id, at(11), 'pm-0001');
       await f.outbox.markRetry(m2.id, 'HTTP 503', at(100));
       await f.outbox.markDead(m3.id, 'inactive recipient', at(12));
       expect(await f.outbox.countByStatus()).toEqual({ pending: 1, sent: 1, dead: 1 });
@@ -113,10 +113,11 @@ export function outboxContract(name: string, make: MakeFixture) {
           to: 'c3@x.mx',
           attempts: 1,
           lastError: 'inactive recipient',
+          providerId: null,
         }),
       ]);
       expect(await f.outbox.list({ status: 'sent', limit: 10 })).toEqual([
-        expect.objectContaining({ id: m1.id, attempts: 1 }),
+        expect.objectContaining({ id: m1.id, attempts: 1, providerId: 'pm-0001' }),
       ]);
     });
 
@@ -219,9 +220,64 @@ export function auditLogContract(name: string, make: MakeFixture) {
   });
 }
 
-/** The `SessionStore`, `Outbox` and `AuditLog` contracts, for one implementation. */
+/** The `DeliveryEvents` contract. */
+export function deliveryEventsContract(name: string, make: MakeFixture) {
+  describe(`DeliveryEvents contract: ${name}`, () => {
+    const event = (id: string, kind: DeliveryEvent['kind'], email: string, s: number) => ({
+      id,
+      kind,
+      email,
+      providerMessageId: `pm-${id}`,
+      detail: kind === 'soft_bounce' ? 'SoftBounce' : 'HardBounce',
+      at: at(s),
+    });
+
+    it('records each event once; hard bounces and complaints make an address undeliverable, in any case', async () => {
+      const f = await make();
+      const d = f.deliveryEvents;
+      expect(await d.record(event('1', 'soft_bounce', 'a@x.mx', 10), at(11))).toBe(true);
+      expect(await d.undeliverable('a@x.mx')).toBeNull();
+      expect(await d.record(event('2', 'hard_bounce', 'A@X.mx', 20), at(21))).toBe(true);
+      expect(await d.record(event('2', 'hard_bounce', 'A@X.mx', 20), at(22))).toBe(false);
+      expect(await d.record(event('3', 'spam_complaint', 'b@x.mx', 30), at(31))).toBe(true);
+      expect(await d.undeliverable('a@X.MX')).toEqual({
+        email: 'A@X.mx',
+        kind: 'hard_bounce',
+        detail: 'HardBounce',
+        at: at(20),
+      });
+      expect(await d.undeliverable('b@x.mx')).toMatchObject({ kind: 'spam_complaint' });
+      expect(await d.undeliverable('c@x.mx')).toBeNull();
+      expect(await d.counts()).toEqual({
+        hard_bounce: 1,
+        soft_bounce: 1,
+        spam_complaint: 1,
+        undeliverable: 2,
+      });
+    });
+
+    it('clears an address (idempotently) until its next hard bounce; a repeated old one stays ignored', async () => {
+      const f = await make();
+      const d = f.deliveryEvents;
+      await d.record(event('1', 'hard_bounce', 'a@x.mx', 10), at(11));
+      await d.record(event('2', 'hard_bounce', 'b@x.mx', 10), at(11));
+      await d.clear('A@x.mx', at(50));
+      await d.clear('a@x.mx', at(51));
+      expect(await d.undeliverable('a@x.mx')).toBeNull();
+      expect(await d.undeliverable('b@x.mx')).not.toBeNull();
+      expect(await d.record(event('1', 'hard_bounce', 'a@x.mx', 10), at(60))).toBe(false);
+      expect(await d.undeliverable('a@x.mx')).toBeNull();
+      expect((await d.counts()).undeliverable).toBe(1);
+      await d.record(event('3', 'hard_bounce', 'a@x.mx', 70), at(71));
+      expect(await d.undeliverable('a@x.mx')).toMatchObject({ at: at(70) });
+    });
+  });
+}
+
+/** The `SessionStore`, `Outbox`, `AuditLog` and `DeliveryEvents` contracts, for one implementation. */
 export function storeContracts(name: string, make: MakeFixture) {
   sessionStoreContract(name, make);
   outboxContract(name, make);
   auditLogContract(name, make);
+  deliveryEventsContract(name, make);
 }

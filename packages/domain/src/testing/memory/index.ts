@@ -5,21 +5,29 @@
  */
 import { MemoryAccountRepository } from './memory-account-repository.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryDeliveryEvents } from './memory-delivery-events.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { MemorySessionStore } from './memory-session-store.js';
 
-export { MemoryAccountRepository, MemoryAuditLog, MemoryOutbox, MemorySessionStore };
+export {
+  MemoryAccountRepository,
+  MemoryAuditLog,
+  MemoryDeliveryEvents,
+  MemoryOutbox,
+  MemorySessionStore,
+};
 
-/** The four memory stores of one `createMemoryStore` call. */
+/** The memory stores of one `createMemoryStore` call. */
 export interface MemoryStore {
   accounts: MemoryAccountRepository;
   sessions: MemorySessionStore;
   outbox: MemoryOutbox;
   audit: MemoryAuditLog;
+  deliveryEvents: MemoryDeliveryEvents;
 }
 
 /**
- * Four empty memory stores, wired so that an account save writes its effects into this
+ * Empty memory stores, wired so that an account save writes its effects into this
  * outbox and audit log (as one SQL transaction would). Every call makes a new, separate set.
  */
 export function createMemoryStore(): MemoryStore {
@@ -30,5 +38,6 @@ export function createMemoryStore(): MemoryStore {
     sessions: new MemorySessionStore(),
     outbox,
     audit,
+    deliveryEvents: new MemoryDeliveryEvents(),
   };
 }

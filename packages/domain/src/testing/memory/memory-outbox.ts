@@ -9,6 +9,7 @@ interface Row {
   nextAttemptAt: Date | null;
   lockedUntil: Date | null;
   lastError: string | null;
+  providerId: string | null;
 }
 
 const CODE_TEMPLATES = new Set<EmailMessage['template']>(['renewal_code', 'recovery_code']);
@@ -32,6 +33,7 @@ export class MemoryOutbox implements Outbox {
         nextAttemptAt: null,
         lockedUntil: null,
         lastError: null,
+        providerId: null,
       });
     }
   }
@@ -58,8 +60,10 @@ export class MemoryOutbox implements Outbox {
     return due.map((r) => ({ id: r.id, email: structuredClone(r.email), attempts: r.attempts }));
   }
 
-  async markSent(id: string): Promise<void> {
+  async markSent(id: string, _at: Date, providerId: string | null): Promise<void> {
     this.#finish(id, 'sent', null);
+    const row = this.#rows.get(id);
+    if (row) row.providerId = providerId;
   }
 
   async markRetry(id: string, error: string, nextAttemptAt: Date): Promise<void> {
@@ -127,6 +131,7 @@ export class MemoryOutbox implements Outbox {
       createdAt: row.createdAt,
       nextAttemptAt: row.nextAttemptAt,
       lastError: row.lastError,
+      providerId: row.providerId,
     };
   }
 }
