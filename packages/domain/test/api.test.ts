@@ -162,6 +162,9 @@ describe('the public API', () => {
         "ValidSession",
         "Versioned",
         "VersionedWrite",
+        "WEAK_LEGACY_SCHEMES",
+        "WeakLegacyHash",
+        "WrapOutcome",
         "checkNewPassword",
         "completeRecovery",
         "completeRenewal",
@@ -171,6 +174,7 @@ describe('the public API', () => {
         "findAccount",
         "importLegacyAccounts",
         "isLogin",
+        "isWeakLegacyHash",
         "listOutbox",
         "logIn",
         "logOut",
@@ -195,6 +199,7 @@ describe('the public API', () => {
         "usernameKey",
         "validateImportRow",
         "validateSession",
+        "wrapWeakLegacyHashes",
         "wrongCodeBlockUntil",
       ]
     `);

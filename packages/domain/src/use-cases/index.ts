@@ -12,6 +12,7 @@ import {
   setRegisteredEmail,
   unlockSignIn,
 } from './support.js';
+import { wrapWeakLegacyHashes } from './wrap-weak-legacy-hashes.js';
 
 /** Every use case wired to one set of ports: what a transport (HTTP, CLI) is handed. */
 export function createUseCases(ports: Ports) {
@@ -32,6 +33,7 @@ export function createUseCases(ports: Ports) {
     retryOutbox: retryOutbox(ports),
     deliverPendingEmails: deliverPendingEmails(ports),
     importLegacyAccounts: importLegacyAccounts(ports),
+    wrapWeakLegacyHashes: wrapWeakLegacyHashes(ports),
   };
 }
 
