@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
+import { digests, plains, type Vector } from './weak-vectors.js';
 
 /**
  * The legacy verifier against hashes published by the projects that define each scheme
@@ -8,12 +9,6 @@ import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-veri
  * with its password and fail with a changed one. Each group names where its vectors
  * came from: the GitHub repository and path, or the standard and its section.
  */
-interface Vector {
-  source: string;
-  password: string;
-  stored: string;
-}
-
 /** passlib's UPASS_TABLE (passlib/tests/test_handlers.py): checks the password is UTF-8 encoded. */
 const UPASS_TABLE = 't\u00e1\u0411\u2113\u0259';
 
@@ -219,45 +214,6 @@ const aspnet: Vector[] = [
   },
 ];
 
-const digests: Vector[] = [
-  // RFC 1321 appendix A.5 (MD5 test suite)
-  { source: 'RFC 1321 A.5', password: 'abc', stored: 'md5:900150983cd24fb0d6963f7d28e17f72' },
-  {
-    source: 'RFC 1321 A.5',
-    password: 'message digest',
-    stored: 'md5:f96b697d7cb7938d525a2f31aaf161d0',
-  },
-  // RFC 3174 section 7.3, TEST1 (printed there in upper case: hex is case-insensitive)
-  {
-    source: 'RFC 3174 TEST1',
-    password: 'abc',
-    stored: 'sha1:A9993E364706816ABA3E25717850C26C9CD0D89D',
-  },
-  // FIPS 180-2 appendix B.1 / B.2 (also RFC 6234 section 8.5, TEST1 and TEST2)
-  {
-    source: 'FIPS 180-2 B.1',
-    password: 'abc',
-    stored: 'sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-  },
-  {
-    source: 'FIPS 180-2 B.2',
-    password: 'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq',
-    stored: 'sha256:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
-  },
-  // Django, tests/auth_tests/test_hashers.py `test_unsalted_md5` and `test_unsalted_sha1`
-  // (plain hex digests of the UTF-8 password, non-ASCII)
-  {
-    source: 'Django test_unsalted_md5',
-    password: 'lètmein',
-    stored: 'md5:88a434c88cca4e900f7874cd98123f43',
-  },
-  {
-    source: 'Django test_unsalted_sha1',
-    password: 'lètmein',
-    stored: 'sha1:6d138ca3ae545631b3abd71a4f076ce759c5700b',
-  },
-];
-
 const verifier = new SchemeLegacyPasswordVerifier();
 
 describe.each([
@@ -272,6 +228,36 @@ describe.each([
     expect((await verifier.verify(stored, password)).unwrap()).toBe(true);
     // prepended rather than appended: bcrypt ignores bytes past 72
     expect((await verifier.verify(stored, `X${password}`)).unwrap()).toBe(false);
+  });
+});
+
+describe('weak vectors wrapped at rest (ADR 0009)', () => {
+  it.each([...digests, ...plains])('$source $stored', async ({ password, stored }) => {
+    const wrapped = (await verifier.wrap(stored)).unwrap();
+    const scheme = stored.slice(0, stored.indexOf(':'));
+    expect(wrapped).toMatch(
+      new RegExp(`^wrapped-argon2id:${scheme}:\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$`),
+    );
+    if (!wrapped) throw new Error('not wrapped');
+    // nothing of the weak value is left in the wrapped one
+    expect(wrapped.toLowerCase()).not.toContain(stored.slice(scheme.length + 1).toLowerCase());
+    expect(verifier.recognizes(wrapped)).toBe(true);
+    expect((await verifier.verify(wrapped, password)).unwrap()).toBe(true);
+    expect((await verifier.verify(wrapped, `X${password}`)).unwrap()).toBe(false);
+    expect((await verifier.wrap(wrapped)).unwrap()).toBeNull();
+  });
+
+  it('wraps only weak schemes, and accepts only argon2id wrappers of known weak schemes', async () => {
+    expect((await verifier.wrap(bcrypt[0]!.stored)).unwrap()).toBeNull();
+    expect((await verifier.wrap('md5:not-hex')).unwrap()).toBeNull();
+    const phc =
+      '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$wWKIMhR9lyDFvRz9YTZweHKfbftvj+qf+YFY4NeBbtA';
+    expect(verifier.recognizes(`wrapped-argon2id:md5:${phc}`)).toBe(true);
+    expect(verifier.recognizes(`wrapped-argon2id:crc32:${phc}`)).toBe(false);
+    expect(verifier.recognizes(`wrapped-argon2id:md5:${phc.replace('argon2id', 'argon2i')}`)).toBe(
+      false,
+    );
+    expect(verifier.recognizes('wrapped-argon2id:md5:')).toBe(false);
   });
 });
 

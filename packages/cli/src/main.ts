@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
 import { audit, parseSince, type Since } from './commands/audit.js';
 import { dbMigrate } from './commands/db.js';
+import { hashesWrap } from './commands/hashes.js';
 import { importFile } from './commands/import.js';
 import { outboxList, outboxRetry } from './commands/outbox.js';
 import { serve } from './commands/serve.js';
@@ -13,6 +14,11 @@ import { CliError, type Io, processIo } from './output.js';
 const positiveInt = (value: string) => {
   if (!/^\d+$/.test(value) || Number(value) < 1)
     throw new InvalidArgumentError('expected a positive whole number');
+  return Number(value);
+};
+const rate = (value: string) => {
+  if (!/^\d+(\.\d+)?$/.test(value))
+    throw new InvalidArgumentError('expected a number of hashes per second (0: no bound)');
   return Number(value);
 };
 const port = (value: string) => {
@@ -56,9 +62,45 @@ export function buildProgram(ctx: CommandContext): Command {
     .argument('<file>', 'the CSV file')
     .option('--dry-run', 'check and count everything, write nothing')
     .option('--report <file>', 'write the rejected rows (line,reason) to this CSV file')
+    .option('--wrap', 'then wrap the weak legacy hashes (md5, sha1, sha256, plain) with argon2id')
+    .addOption(
+      new Option('--rate <n>', 'with --wrap: hashes per second (0: every CPU)')
+        .argParser(rate)
+        .default(0),
+    )
     .addOption(json)
-    .action((file: string, o: { dryRun?: boolean; report?: string; json?: boolean }) =>
-      importFile(ctx, file, { dryRun: Boolean(o.dryRun), report: o.report, json: Boolean(o.json) }),
+    .action(
+      (
+        file: string,
+        o: { dryRun?: boolean; report?: string; wrap?: boolean; rate: number; json?: boolean },
+      ) =>
+        importFile(ctx, file, {
+          dryRun: Boolean(o.dryRun),
+          report: o.report,
+          wrap: Boolean(o.wrap),
+          rate: o.rate,
+          json: Boolean(o.json),
+        }),
+    );
+
+  program
+    .command('hashes')
+    .description('legacy password hashes at rest')
+    .command('wrap')
+    .description(
+      'wrap every weak legacy hash (md5, sha1, sha256, plain) of accounts not yet renewed with argon2id; resumable, safe beside the portal',
+    )
+    .addOption(
+      new Option('--rate <n>', 'hashes per second, so the portal keeps its CPU (0: no bound)')
+        .argParser(rate)
+        .default(10),
+    )
+    .addOption(
+      new Option('--batch <n>', 'accounts read per query').argParser(positiveInt).default(100),
+    )
+    .addOption(json)
+    .action((o: { rate: number; batch: number; json?: boolean }) =>
+      hashesWrap(ctx, { rate: o.rate, batch: o.batch, json: Boolean(o.json) }),
     );
 
   const accounts = program.command('accounts').description('look at and fix accounts (support)');

@@ -35,7 +35,12 @@ export function cli(env: NodeJS.ProcessEnv) {
 }
 
 /** The CLI contract, run against one store (a PGlite directory or a PostgreSQL database). */
-export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
+export function cliContract(
+  env: () => NodeJS.ProcessEnv,
+  dir: () => string,
+  /** Another, empty store: for a test that must not pay for every row the others imported. */
+  freshEnv: () => Promise<NodeJS.ProcessEnv>,
+) {
   /** The use cases in this process, on the same store; closed before the CLI runs again. */
   async function withUseCases<T>(
     extra: NodeJS.ProcessEnv,
@@ -454,6 +459,8 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
       ['audit', '--json', '--csv'],
       ['audit', '--customer', '8101', '--email', 'a@b.mx'],
       ['audit', '--customer', 'abc'],
+      ['hashes', 'wrap', '--rate', 'fast'],
+      ['hashes', 'wrap', '--batch', '0'],
     ]) {
       const r = await run(...args);
       expect(r.code, args.join(' ')).toBe(2);
@@ -469,4 +476,46 @@ export function cliContract(env: () => NodeJS.ProcessEnv, dir: () => string) {
     expect(header.stderr).toContain('customer_number,username,email,password_hash');
     expect((await run('--help')).code).toBe(0);
   }, 60_000);
+
+  it('import --wrap and hashes wrap leave no weak hash; the passwords still sign in; stats count them', async () => {
+    const fresh = await freshEnv();
+    const run = cli(fresh);
+    expect((await run('db', 'migrate')).code).toBe(0);
+    const file = join(dir(), 'weak.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        // RFC 1321 A.5 ("abc") and clear text
+        '9100001,debil.md5,debil.md5@example.mx,md5:900150983cd24fb0d6963f7d28e17f72',
+        '9100002,debil.plain,debil.plain@example.mx,plain:contraseña vieja',
+      ].join('\n'),
+    );
+    const imported = JSON.parse((await run('import', file, '--wrap', '--json')).stdout);
+    expect(imported.inserted).toBe(2);
+    expect(imported.wrap).toMatchObject({ skipped: 0, remaining: 0 });
+    expect(imported.wrap.wrapped).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse((await run('stats', '--json')).stdout).accounts.weakLegacyHashes).toBe(0);
+    expect((await run('stats')).stdout).toMatch(/weak legacy hashes not wrapped.*: *0/);
+
+    // the same file again puts the digests back; hashes wrap wraps them, then finds none
+    expect(JSON.parse((await run('import', file, '--json')).stdout).updated).toBe(2);
+    const wrapped = await run('hashes', 'wrap', '--rate', '50', '--batch', '1', '--json');
+    expect(JSON.parse(wrapped.stdout)).toMatchObject({ wrapped: 2, skipped: 0, remaining: 0 });
+    const again = JSON.parse((await run('hashes', 'wrap', '--json')).stdout);
+    expect(again).toMatchObject({ wrapped: 0, skipped: 0, remaining: 0 });
+    expect((await run('hashes', 'wrap')).stdout).toContain('weak hashes remaining');
+
+    await withUseCases(fresh, async (r) => {
+      const hash = async (n: string) => {
+        const a = await r.accounts.findByCustomerNumber(n);
+        return a?.status === 'legacy' ? a.legacyPasswordHash : null;
+      };
+      expect(await hash('9100001')).toMatch(/^wrapped-argon2id:md5:\$argon2id\$/);
+      expect(await hash('9100002')).toMatch(/^wrapped-argon2id:plain:\$argon2id\$/);
+      expect(await errorOf(r, 'debil.md5', 'abc')).toBeNull();
+      expect(await errorOf(r, 'debil.plain', 'contraseña vieja')).toBeNull();
+      expect(await errorOf(r, 'debil.plain', 'contraseña')).toBe('invalid_credentials');
+    });
+  }, 120_000);
 }

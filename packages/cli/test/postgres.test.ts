@@ -17,5 +17,6 @@ describe.skipIf(!enabled)('the renueva CLI on a PostgreSQL server', () => {
   cliContract(
     () => ({ DATABASE_URL: url }),
     () => dir,
+    async () => ({ DATABASE_URL: await freshPostgresUrl() }),
   );
 });

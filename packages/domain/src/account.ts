@@ -29,6 +29,16 @@ export interface LegacyAccount extends AccountBase, Throttle {
   legacyPasswordHash: string;
 }
 
+/**
+ * Legacy schemes that a leaked backup gives away at once (fast unsalted digests, clear
+ * text): they are wrapped at rest until the customer renews (ADR 0009).
+ */
+export const WEAK_LEGACY_SCHEMES = ['md5', 'sha1', 'sha256', 'plain'] as const;
+
+/** Whether a stored legacy hash uses a weak scheme (`md5:…`, `sha1:…`, `sha256:…`, `plain:…`). */
+export const isWeakLegacyHash = (hash: string): boolean =>
+  WEAK_LEGACY_SCHEMES.some((scheme) => hash.startsWith(`${scheme}:`));
+
 /** A renewal under way: a code went to the registered email. */
 export interface PendingRenewal extends AccountBase, Throttle {
   status: 'pending_renewal';

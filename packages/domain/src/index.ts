@@ -6,6 +6,7 @@ export {
   type Account,
   type AccountStatus,
   isLogin,
+  isWeakLegacyHash,
   type LegacyAccount,
   type Login,
   type MigratedAccount,
@@ -13,6 +14,7 @@ export {
   type PendingRenewal,
   type Transition,
   type Versioned,
+  WEAK_LEGACY_SCHEMES,
 } from './account.js';
 export {
   type Challenge,
@@ -85,6 +87,10 @@ export {
   setRegisteredEmail,
   unlockSignIn,
 } from './use-cases/support.js';
+export {
+  type WrapOutcome,
+  wrapWeakLegacyHashes,
+} from './use-cases/wrap-weak-legacy-hashes.js';
 export {
   type Email,
   type Identifier,

@@ -59,6 +59,25 @@ export interface AccountRepository {
   ): Promise<ImportOutcome>;
   /** How many accounts are in each status, and how many logins there are. */
   countByStatus(): Promise<Record<AccountStatus | 'logins', number>>;
+  /**
+   * Up to `limit` accounts not yet renewed whose legacy hash is weak (`isWeakLegacyHash`),
+   * in id order after `afterId` (`null`: from the start). Empty when there are no more.
+   */
+  findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]>;
+  /**
+   * Replaces an account's legacy hash only if it is still `expected` and the account is
+   * not renewed; bumps the version so a writer holding the old value conflicts instead
+   * of writing it back. False (nothing written) when it changed meanwhile.
+   */
+  replaceLegacyHash(accountId: string, expected: string, next: string, now: Date): Promise<boolean>;
+  /** How many accounts not yet renewed still hold a weak legacy hash. */
+  countWeakLegacyHashes(): Promise<number>;
+}
+
+/** A weak legacy hash as it is stored, with the account that holds it. */
+export interface WeakLegacyHash {
+  accountId: string;
+  hash: string;
 }
 
 /** A row of the import file after validation. */
@@ -144,6 +163,11 @@ export interface LegacyPasswordVerifier {
   recognizes(storedHash: string): boolean;
   /** False for a wrong password and for a malformed hash; constant-time compare. */
   verify(storedHash: string, password: string): Promise<Result<boolean, HasherBusy>>;
+  /**
+   * A weak hash (`isWeakLegacyHash`) wrapped at rest: a slow hash over it that verifies
+   * the same passwords. `null` when the stored hash is not weak (nothing to wrap).
+   */
+  wrap(storedHash: string): Promise<Result<string | null, HasherBusy>>;
 }
 
 /** The "too common" verdict (zxcvbn-ts in production). */

@@ -173,6 +173,9 @@ describe('the public API', () => {
         "ValidSession",
         "Versioned",
         "VersionedWrite",
+        "WEAK_LEGACY_SCHEMES",
+        "WeakLegacyHash",
+        "WrapOutcome",
         "checkNewPassword",
         "completeRecovery",
         "completeRenewal",
@@ -183,6 +186,7 @@ describe('the public API', () => {
         "findAccount",
         "importLegacyAccounts",
         "isLogin",
+        "isWeakLegacyHash",
         "listOutbox",
         "logIn",
         "logOut",
@@ -208,6 +212,7 @@ describe('the public API', () => {
         "usernameKey",
         "validateImportRow",
         "validateSession",
+        "wrapWeakLegacyHashes",
         "wrongCodeBlockUntil",
       ]
     `);

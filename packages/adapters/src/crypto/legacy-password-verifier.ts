@@ -1,6 +1,6 @@
 import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { verify as argon2Verify } from '@node-rs/argon2';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import {
   Err,
@@ -9,6 +9,7 @@ import {
   Ok,
   type Result,
 } from '@renueva/domain';
+import { ARGON2ID_PARAMS } from './argon2-password-hasher.js';
 import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -26,7 +27,14 @@ type Scheme =
   | { kind: 'argon2'; hash: string }
   | { kind: 'pbkdf2'; digest: Digest; iterations: number; salt: Buffer; expected: Buffer }
   | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; expected: Buffer }
-  | { kind: 'plain'; text: string };
+  | { kind: 'plain'; text: string }
+  /** A weak scheme wrapped at rest (ADR 0009): argon2id over the weak scheme's digest. */
+  | { kind: 'wrapped'; inner: WeakScheme; hash: string };
+
+type WeakScheme = 'md5' | 'sha1' | 'sha256' | 'plain';
+
+/** The prefix of wrapped weak hashes: `wrapped-argon2id:<weak scheme>:<argon2id PHC>`. */
+const WRAPPED = 'wrapped-argon2id';
 
 const HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -130,12 +138,31 @@ export function parseLegacyHash(stored: string): Scheme | null {
         : null;
     case 'plain':
       return value.length > 0 ? { kind: 'plain', text: value } : null;
+    case WRAPPED: {
+      const [inner, phc] = [
+        value.slice(0, value.indexOf(':')),
+        value.slice(value.indexOf(':') + 1),
+      ];
+      if (!['md5', 'sha1', 'sha256', 'plain'].includes(inner) || !phc.startsWith('$argon2id$'))
+        return null;
+      return parseArgon2(phc) ? { kind: 'wrapped', inner: inner as WeakScheme, hash: phc } : null;
+    }
     default:
       return null;
   }
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/**
+ * What a wrapped hash is argon2id over: the lower-case hex digest the weak scheme
+ * stored (so a stored digest can be wrapped without the password), and for clear text
+ * the SHA-256 of the password (ADR 0009).
+ */
+const innerDigest = (inner: WeakScheme, password: string) =>
+  createHash(inner === 'plain' ? 'sha256' : inner)
+    .update(password, 'utf8')
+    .digest('hex');
+
 const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
 /**
@@ -174,6 +201,19 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
       }
     }
   }
+
+  async wrap(stored: string): Promise<Result<string | null, HasherBusy>> {
+    const scheme = parseLegacyHash(stored);
+    const inner =
+      scheme?.kind === 'digest'
+        ? { scheme: scheme.digest, digest: scheme.expected.toString('hex') }
+        : scheme?.kind === 'plain'
+          ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
+          : null;
+    if (!inner) return Ok(null);
+    const result = await this.#limiter.run(() => argon2Hash(inner.digest, ARGON2ID_PARAMS));
+    return result.isOk() ? Ok(`${WRAPPED}:${inner.scheme}:${result.value}`) : Err(result.error);
+  }
 }
 
 async function slowVerify(
@@ -185,6 +225,8 @@ async function slowVerify(
       return bcryptVerify(password, scheme.hash);
     case 'argon2':
       return argon2Verify(scheme.hash, password);
+    case 'wrapped':
+      return argon2Verify(scheme.hash, innerDigest(scheme.inner, password));
     case 'pbkdf2': {
       const derived = await pbkdf2Async(
         password,

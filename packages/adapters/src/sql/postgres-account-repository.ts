@@ -8,8 +8,9 @@ import type {
   LegacyImportRow,
   Login,
   SaveResult,
+  WeakLegacyHash,
 } from '@renueva/domain';
-import { Err, Ok } from '@renueva/domain';
+import { Err, Ok, WEAK_LEGACY_SCHEMES } from '@renueva/domain';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, Queryable } from './database.js';
 import { importLegacyRows } from './import-legacy.js';
@@ -38,6 +39,9 @@ const INSERT_LOGIN = `INSERT INTO logins (${LOGIN_COLUMNS.join(', ')})
   ON CONFLICT DO NOTHING RETURNING id`;
 const SELECT_LOGIN = `SELECT l.*, ARRAY(SELECT a.customer_number FROM accounts a
   WHERE a.login_id = l.id ORDER BY a.customer_number) AS customer_numbers FROM logins l`;
+
+// the same test as the domain's `isWeakLegacyHash`, for the rows of accounts not yet renewed
+const WEAK = `status <> 'migrated' AND legacy_password_hash ~ '^(${WEAK_LEGACY_SCHEMES.join('|')}):'`;
 
 /** Thrown inside a transaction to roll it back when a version check fails. */
 class Conflict extends Error {}
@@ -140,6 +144,37 @@ export class PostgresAccountRepository implements AccountRepository {
     const counts = { legacy: 0, pending_renewal: 0, migrated: 0, logins: 0 };
     for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
+  }
+
+  async findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]> {
+    const rows = await this.db.query<{ id: string; legacy_password_hash: string }>(
+      `SELECT id, legacy_password_hash FROM accounts
+       WHERE ${WEAK} AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
+      [limit, afterId],
+    );
+    return rows.map((r) => ({ accountId: r.id, hash: r.legacy_password_hash }));
+  }
+
+  async replaceLegacyHash(
+    accountId: string,
+    expected: string,
+    next: string,
+    now: Date,
+  ): Promise<boolean> {
+    if (!isUuid(accountId)) return false;
+    const updated = await this.db.query(
+      `UPDATE accounts SET legacy_password_hash = $3, version = version + 1, updated_at = $4
+       WHERE id = $1 AND status <> 'migrated' AND legacy_password_hash = $2 RETURNING id`,
+      [accountId, expected, next, now],
+    );
+    return updated.length === 1;
+  }
+
+  async countWeakLegacyHashes(): Promise<number> {
+    const [row] = await this.db.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM accounts WHERE ${WEAK}`,
+    );
+    return Number(row?.n ?? 0);
   }
 
   importLegacy(

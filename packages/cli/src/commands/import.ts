@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
 import { type CommandContext, withRenueva } from '../context.js';
 import { CliError, csvField, print, table } from '../output.js';
+import { runWrap, type WrapSummary, wrapRows } from './hashes.js';
 
 const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'];
 
@@ -69,7 +70,7 @@ async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
 export async function importFile(
   ctx: CommandContext,
   path: string,
-  options: { dryRun: boolean; report?: string; json: boolean },
+  options: { dryRun: boolean; report?: string; wrap: boolean; rate: number; json: boolean },
 ): Promise<void> {
   const size = await stat(path).then(
     (s) => s.size,
@@ -106,8 +107,9 @@ export async function importFile(
     }
   };
 
-  const outcome = await withRenueva(ctx, (renueva) =>
-    renueva.useCases.importLegacyAccounts({
+  let wrapped: WrapSummary | null = null;
+  const outcome = await withRenueva(ctx, async (renueva) => {
+    const imported = await renueva.useCases.importLegacyAccounts({
       rows: readRows(path, parseRejected, (n) => {
         bytes += n;
       }),
@@ -116,16 +118,20 @@ export async function importFile(
         rows++;
         if (rows % 1000 === 0) progress();
       },
-    }),
-  ).catch((error: unknown) => {
+    });
+    bar?.update(size, { rows, speed: Math.round(rows / ((Date.now() - started) / 1000 || 1)) });
+    bar?.stop();
+    // the weak hashes of the new rows (and any left from before) wrapped at rest
+    if (options.wrap && !options.dryRun)
+      wrapped = await runWrap(ctx, renueva, { rate: options.rate, batch: 100, json: options.json });
+    return imported;
+  }).catch((error: unknown) => {
     bar?.stop();
     if (error instanceof HeaderError) throw new CliError(`${path}: ${error.message}`, 2);
     if ((error as { code?: string }).code?.startsWith('CSV_'))
       throw new CliError(`${path}: ${(error as Error).message}`);
     throw error;
   });
-  bar?.update(size, { rows, speed: Math.round(rows / ((Date.now() - started) / 1000 || 1)) });
-  bar?.stop();
 
   const rejected = [...parseRejected, ...outcome.rejected].sort((a, b) => a.line - b.line);
   if (options.report) await writeReport(options.report, rejected);
@@ -145,6 +151,7 @@ export async function importFile(
     seconds: Math.round(seconds * 100) / 100,
     rowsPerSecond: Math.round((outcome.read + parseRejected.length) / (seconds || 1)),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    wrap: wrapped as WrapSummary | null,
     ...(options.json && !options.report ? { rejectedRows: rejected } : {}),
   };
   print(ctx.io, options.json, summary, () => {
@@ -166,6 +173,8 @@ export async function importFile(
         ['peak memory', `${Math.round(summary.maxRssBytes / 1048576)} MiB`],
       ]),
     ];
+    if (summary.wrap)
+      lines.push('', 'Weak legacy hashes wrapped (ADR 0009)', table(wrapRows(summary.wrap)));
     if (!options.report && rejected.length > 0) {
       lines.push('', 'Rejected rows:');
       for (const r of rejected.slice(0, 20)) lines.push(`  line ${r.line}: ${r.reason}`);

@@ -20,6 +20,7 @@ export async function stats(ctx: CommandContext, options: { json: boolean }): Pr
       ['  legacy (not started)', s.accounts.legacy],
       ['  pending renewal', s.accounts.pending_renewal],
       ['  migrated', `${s.accounts.migrated} (${s.accounts.percentMigrated}%)`],
+      ['  weak legacy hashes not wrapped (renueva hashes wrap)', s.accounts.weakLegacyHashes],
       ['Logins (emails signing in)', s.accounts.logins],
       ['All time', ''],
       ...activityRows(s.activity.allTime),

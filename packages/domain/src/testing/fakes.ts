@@ -41,7 +41,9 @@ export class FakePasswordHasher implements PasswordHasher {
 /** Fast legacy schemes for tests: `plain:`, `md5:`, `sha1:`, `sha256:`. */
 export class FakeLegacyVerifier implements LegacyPasswordVerifier {
   recognizes(stored: string): boolean {
-    return /^(plain:.+|md5:[0-9a-f]{32}|sha1:[0-9a-f]{40}|sha256:[0-9a-f]{64})$/i.test(stored);
+    return /^(plain:.+|md5:[0-9a-f]{32}|sha1:[0-9a-f]{40}|sha256:[0-9a-f]{64}|wrapped-fake:[0-9a-f]{64})$/i.test(
+      stored,
+    );
   }
 
   async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
@@ -50,14 +52,28 @@ export class FakeLegacyVerifier implements LegacyPasswordVerifier {
       stored.slice(0, stored.indexOf(':')),
       stored.slice(stored.indexOf(':') + 1),
     ];
+    if (scheme === 'wrapped-fake')
+      return Ok(
+        [
+          `md5:${digest('md5', password)}`,
+          `sha1:${digest('sha1', password)}`,
+          `sha256:${sha256(password)}`,
+          `plain:${password}`,
+        ].some((weak) => sha256(weak) === value),
+      );
     if (scheme === 'plain') return Ok(value === password);
-    return Ok(
-      createHash(scheme as string)
-        .update(password)
-        .digest('hex') === value.toLowerCase(),
-    );
+    return Ok(digest(scheme, password) === value.toLowerCase());
+  }
+
+  /** `wrapped-fake:<sha256 of the weak hash>` (lower-case hex digests): fast, tests only. */
+  async wrap(stored: string): Promise<Result<string | null, HasherBusy>> {
+    if (!this.recognizes(stored) || stored.startsWith('wrapped-fake:')) return Ok(null);
+    const normalized = stored.startsWith('plain:') ? stored : stored.toLowerCase();
+    return Ok(`wrapped-fake:${sha256(normalized)}`);
   }
 }
+
+const digest = (algorithm: string, s: string) => createHash(algorithm).update(s).digest('hex');
 
 /** Rejects a few well-known passwords, like zxcvbn would (tests only). */
 export class FakePasswordStrength implements PasswordStrength {

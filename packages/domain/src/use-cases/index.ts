@@ -14,6 +14,7 @@ import {
   setRegisteredEmail,
   unlockSignIn,
 } from './support.js';
+import { wrapWeakLegacyHashes } from './wrap-weak-legacy-hashes.js';
 
 /** Every use case wired to one set of ports: what a transport (HTTP, CLI) is handed. */
 export function createUseCases(ports: Ports) {
@@ -36,6 +37,7 @@ export function createUseCases(ports: Ports) {
     deliverPendingEmails: deliverPendingEmails(ports),
     recordDeliveryEvent: recordDeliveryEvent(ports),
     importLegacyAccounts: importLegacyAccounts(ports),
+    wrapWeakLegacyHashes: wrapWeakLegacyHashes(ports),
   };
 }
 

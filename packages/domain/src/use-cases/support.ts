@@ -155,7 +155,12 @@ export const retryOutbox =
 /** How far the migration is, for support and operations (`renueva stats`). */
 export interface MigrationStats {
   /** Customer accounts per status, their total, and the logins the migrated ones belong to. */
-  accounts: Record<AccountStatus | 'logins', number> & { total: number; percentMigrated: number };
+  accounts: Record<AccountStatus | 'logins', number> & {
+    total: number;
+    percentMigrated: number;
+    /** Accounts not yet renewed whose legacy hash is still weak (not wrapped at rest). */
+    weakLegacyHashes: number;
+  };
   /** All time, and the last 24 hours. */
   activity: Record<'allTime' | 'last24h', ActivityCounts>;
   emails: Record<OutboxEntry['status'], number>;
@@ -194,17 +199,18 @@ export const migrationStats =
   (ports: Pick<Ports, 'accounts' | 'audit' | 'outbox' | 'clock' | 'deliveryEvents'>) =>
   async (): Promise<MigrationStats> => {
     const since = new Date(ports.clock.now().getTime() - 86_400_000);
-    const [byStatus, allTime, last24h, emails, delivery] = await Promise.all([
+    const [byStatus, allTime, last24h, emails, delivery, weakLegacyHashes] = await Promise.all([
       ports.accounts.countByStatus(),
       ports.audit.countByAction(null),
       ports.audit.countByAction(since),
       ports.outbox.countByStatus(),
       ports.deliveryEvents.counts(),
+      ports.accounts.countWeakLegacyHashes(),
     ]);
     const total = byStatus.legacy + byStatus.pending_renewal + byStatus.migrated;
     const percentMigrated = total === 0 ? 0 : Math.round((byStatus.migrated / total) * 1000) / 10;
     return {
-      accounts: { ...byStatus, total, percentMigrated },
+      accounts: { ...byStatus, total, percentMigrated, weakLegacyHashes },
       activity: { allTime: activity(allTime), last24h: activity(last24h) },
       emails,
       delivery,

@@ -157,6 +157,7 @@ describe('migrationStats', () => {
       logins: 1,
       total: 5,
       percentMigrated: 20,
+      weakLegacyHashes: 4,
     });
     expect(stats.activity.allTime).toEqual({
       renewalsStarted: 2,

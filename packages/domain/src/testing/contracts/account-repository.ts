@@ -395,5 +395,84 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         expect(a?.status === 'legacy' && a.legacyPasswordHash).toBe('plain:a,"b"\nc');
       });
     });
+
+    describe('weak legacy hashes', () => {
+      const weak = [
+        'md5:9e107d9d372bb6826bd81d3542a419d6',
+        'sha1:2fd4e1c67a2d28fced849ee1bb76e7391b93eb12',
+        'plain:pw',
+        'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      ];
+
+      it('lists weak hashes of accounts not yet renewed in id order after a cursor, and counts them', async () => {
+        const seeded = await seed(f.accounts, [
+          ...weak.map((passwordHash) => ({ passwordHash })),
+          { passwordHash: '$2b$04$abcdefghijklmnopqrstuu5Q6T.dKL3yLI9xJmDNm1T6t0bq9yLa6' },
+          { passwordHash: 'wrapped-argon2id:md5:$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA' },
+          { passwordHash: 'plain:renewing' },
+          { passwordHash: 'plain:renewed' },
+        ]);
+        const [p1, p2] = seeded.slice(-2);
+        if (!p1 || !p2) throw new Error('not seeded');
+        (await saveAccount(f.accounts, pending(p1, 1), p1.version)).unwrap();
+        const renewing = pending(p2, 2);
+        (await saveAccount(f.accounts, renewing, p2.version)).unwrap();
+        expect((await migrate(f.accounts, renewing, 'renewed@x.mx')).saved.isOk()).toBe(true);
+
+        const expected = [...seeded.slice(0, 4).map((a) => a.id), p1.id].sort();
+        expect(await f.accounts.countWeakLegacyHashes()).toBe(5);
+        const first = await f.accounts.findWeakLegacyHashes(3, null);
+        const rest = await f.accounts.findWeakLegacyHashes(3, first[2]?.accountId ?? null);
+        expect([...first, ...rest].map((r) => r.accountId)).toEqual(expected);
+        expect(rest).toHaveLength(2);
+        expect(await f.accounts.findWeakLegacyHashes(3, rest[1]?.accountId ?? null)).toEqual([]);
+        const byId = new Map(seeded.map((a) => [a.id, a]));
+        for (const r of [...first, ...rest])
+          expect(r.hash).toBe(
+            (byId.get(r.accountId) as { legacyPasswordHash: string }).legacyPasswordHash,
+          );
+      });
+
+      it('replaces a legacy hash only if it is unchanged and the account not renewed, bumping the version', async () => {
+        const [a, b] = await seed(f.accounts, [
+          { passwordHash: 'md5:9e107d9d372bb6826bd81d3542a419d6' },
+          { passwordHash: 'plain:x' },
+        ]);
+        if (!a || !b || a.status !== 'legacy' || b.status !== 'legacy')
+          throw new Error('not seeded');
+        expect(
+          await f.accounts.replaceLegacyHash(
+            a.id,
+            'md5:00000000000000000000000000000000',
+            'wrapped',
+            at(5),
+          ),
+        ).toBe(false);
+        expect(await f.accounts.findById(a.id)).toEqual(a);
+        expect(
+          await f.accounts.replaceLegacyHash(a.id, a.legacyPasswordHash, 'wrapped', at(5)),
+        ).toBe(true);
+        expect(await f.accounts.findById(a.id)).toEqual({
+          ...a,
+          legacyPasswordHash: 'wrapped',
+          version: a.version + 1,
+          updatedAt: at(5),
+        });
+        expect(await f.accounts.countWeakLegacyHashes()).toBe(1);
+        // a writer that read before the replacement loses: the wrapped hash is not undone
+        expect(
+          (await saveAccount(f.accounts, { ...a, version: a.version + 1 }, a.version)).isErr(),
+        ).toBe(true);
+
+        const renewing = pending(b);
+        (await saveAccount(f.accounts, renewing, b.version)).unwrap();
+        (await migrate(f.accounts, renewing, 'b@x.mx')).saved.unwrap();
+        expect(
+          await f.accounts.replaceLegacyHash(b.id, b.legacyPasswordHash, 'wrapped', at(6)),
+        ).toBe(false);
+        expect((await f.accounts.findById(b.id))?.status).toBe('migrated');
+        expect(await f.accounts.countWeakLegacyHashes()).toBe(0);
+      });
+    });
   });
 }

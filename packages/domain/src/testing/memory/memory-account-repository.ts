@@ -6,6 +6,7 @@ import {
   Err,
   type Flow,
   type ImportOutcome,
+  isWeakLegacyHash,
   type LegacyAccount,
   type LegacyImportRow,
   type Login,
@@ -13,6 +14,7 @@ import {
   openChallenge,
   type RejectedRow,
   type SaveResult,
+  type WeakLegacyHash,
 } from '../../index.js';
 import type { MemoryAuditLog } from './memory-audit-log.js';
 import type { MemoryOutbox } from './memory-outbox.js';
@@ -130,6 +132,43 @@ export class MemoryAccountRepository implements AccountRepository {
     const counts = { legacy: 0, pending_renewal: 0, migrated: 0, logins: this.#logins.size };
     for (const a of this.#accounts.values()) counts[a.status]++;
     return counts;
+  }
+
+  #weak(): (Account & { legacyPasswordHash: string })[] {
+    return [...this.#accounts.values()]
+      .filter((a) => a.status !== 'migrated' && isWeakLegacyHash(a.legacyPasswordHash))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) as (Account & {
+      legacyPasswordHash: string;
+    })[];
+  }
+
+  async findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]> {
+    return this.#weak()
+      .filter((a) => afterId === null || a.id > afterId)
+      .slice(0, limit)
+      .map((a) => ({ accountId: a.id, hash: a.legacyPasswordHash }));
+  }
+
+  async replaceLegacyHash(
+    accountId: string,
+    expected: string,
+    next: string,
+    now: Date,
+  ): Promise<boolean> {
+    const account = this.#accounts.get(accountId);
+    if (!account || account.status === 'migrated' || account.legacyPasswordHash !== expected)
+      return false;
+    this.#accounts.set(accountId, {
+      ...account,
+      legacyPasswordHash: next,
+      version: account.version + 1,
+      updatedAt: now,
+    });
+    return true;
+  }
+
+  async countWeakLegacyHashes(): Promise<number> {
+    return this.#weak().length;
   }
 
   async importLegacy(
