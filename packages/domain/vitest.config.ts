@@ -12,10 +12,10 @@ export default mergeConfig(
     resolve: {
       alias: [
         { find: /^@renueva\/domain$/, replacement: source('./src/index.ts') },
-        { find: /^@renueva\/domain\/testing$/, replacement: source('./src/testing/index.ts') },
+        { find: /^@renueva\/domain\/testing$/, replacement: source('./testing/index.ts') },
         {
           find: /^@renueva\/domain\/testing\/memory$/,
-          replacement: source('./src/testing/memory/index.ts'),
+          replacement: source('./testing/memory/index.ts'),
         },
       ],
     },

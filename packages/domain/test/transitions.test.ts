@@ -13,6 +13,7 @@ import { defaultPolicies } from '../src/index.js';
 import { completePasswordChange, startRecovery } from '../src/recovery.js';
 import { completeMigration, setEmail, startRenewal } from '../src/renewal.js';
 import { recordFailedLogin, recordSignIn, unlock } from '../src/sign-in.js';
+import { sendsInLastHour } from '../src/throttle.js';
 import {
   ARBITRARY_NOW,
   arbLegacyAccount,
@@ -21,8 +22,7 @@ import {
   arbPolicies,
   arbRequestContext,
   arbTime,
-} from '../src/testing/arbitraries.js';
-import { sendsInLastHour } from '../src/throttle.js';
+} from '../testing/arbitraries.js';
 
 // Properties of the pure transitions themselves, over arbitrary well-formed values (the
 // use-case properties and the model-based test drive them through the ports instead).

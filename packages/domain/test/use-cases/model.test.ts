@@ -2,7 +2,7 @@ import { numRuns } from '@renueva/domain/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DomainError, Login, Result, UseCases } from '../../src/index.js';
-import { lastCodeFor, type MemoryPorts } from '../../src/testing/index.js';
+import { lastCodeFor, type MemoryPorts } from '../../testing/index.js';
 import { ctx, DIEGO, setup } from './setup.js';
 
 /**

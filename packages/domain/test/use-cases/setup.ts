@@ -5,7 +5,7 @@ import {
   type RequestContext,
   type Result,
 } from '../../src/index.js';
-import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../src/testing/index.js';
+import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../testing/index.js';
 
 export const ctx: RequestContext = { ip: '203.0.113.7', userAgent: 'vitest' };
 export const DIEGO = {

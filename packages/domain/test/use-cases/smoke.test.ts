@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createUseCases } from '../../src/index.js';
-import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../src/testing/index.js';
+import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '../../testing/index.js';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test' };
 

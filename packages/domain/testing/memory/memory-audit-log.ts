@@ -4,7 +4,7 @@ import type {
   AuditFilter,
   AuditLog,
   StoredAuditEntry,
-} from '../../index.js';
+} from '@renueva/domain';
 
 /** The audit log in memory: what `MemoryAccountRepository.save` appends to. */
 export class MemoryAuditLog implements AuditLog {

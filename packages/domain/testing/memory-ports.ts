@@ -1,4 +1,4 @@
-import { defaultPolicies, type Policies, type Ports } from '../index.js';
+import { defaultPolicies, type Policies, type Ports } from '@renueva/domain';
 import { DeterministicSecrets } from './deterministic-secrets.js';
 import {
   FakeLegacyVerifier,

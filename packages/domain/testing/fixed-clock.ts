@@ -1,4 +1,4 @@
-import type { Clock } from '../index.js';
+import type { Clock } from '@renueva/domain';
 
 /** A clock that moves only when told to. */
 export class FixedClock implements Clock {

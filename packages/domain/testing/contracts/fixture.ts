@@ -7,7 +7,7 @@ import type {
   Login,
   Outbox,
   SessionStore,
-} from '../../index.js';
+} from '@renueva/domain';
 
 /** What every store implementation hands the contract suites: fresh, empty ports. */
 export interface StoreFixture {

@@ -10,7 +10,7 @@ import {
   type PasswordHasher,
   type PasswordStrength,
   type Result,
-} from '../index.js';
+} from '@renueva/domain';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import {
   type Account,
   type Challenge,
@@ -11,7 +10,8 @@ import {
   type RequestContext,
   resolvePolicies,
   type Throttle,
-} from '../index.js';
+} from '@renueva/domain';
+import fc from 'fast-check';
 
 // fast-check arbitraries of the domain values, each value well formed on its own:
 // versions from 1, updatedAt never before createdAt, counters with their times, login

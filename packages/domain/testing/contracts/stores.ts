@@ -1,5 +1,5 @@
+import type { DeliveryEvent, EmailMessage } from '@renueva/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryEvent, EmailMessage } from '../../index.js';
 import { at, type MakeFixture, type StoreFixture, seed, seedLogins } from './fixture.js';
 
 const email = (n: number, template: EmailMessage['template'] = 'renewal_code'): EmailMessage => ({

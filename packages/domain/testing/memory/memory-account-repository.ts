@@ -15,7 +15,7 @@ import {
   type RejectedRow,
   type SaveResult,
   type WeakLegacyHash,
-} from '../../index.js';
+} from '@renueva/domain';
 import type { MemoryAuditLog } from './memory-audit-log.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 

@@ -1,4 +1,4 @@
-import type { Session, SessionStore } from '../../index.js';
+import type { Session, SessionStore } from '@renueva/domain';
 
 /** Sessions in a Map, keyed by the token hash; values cloned in and out. */
 export class MemorySessionStore implements SessionStore {

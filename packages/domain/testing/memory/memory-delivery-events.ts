@@ -1,4 +1,4 @@
-import type { DeliveryEvent, DeliveryEvents, UndeliverableEmail } from '../../index.js';
+import type { DeliveryEvent, DeliveryEvents, UndeliverableEmail } from '@renueva/domain';
 
 interface Row extends DeliveryEvent {
   clearedAt: Date | null;

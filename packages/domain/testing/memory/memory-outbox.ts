@@ -1,4 +1,4 @@
-import type { EmailMessage, Outbox, OutboxEntry, OutboxMessage } from '../../index.js';
+import type { EmailMessage, Outbox, OutboxEntry, OutboxMessage } from '@renueva/domain';
 
 interface Row {
   id: string;

@@ -1,4 +1,3 @@
-import { beforeEach, describe, expect, it } from 'vitest';
 import type {
   Account,
   AccountRepository,
@@ -6,7 +5,8 @@ import type {
   Login,
   MigratedAccount,
   PendingRenewal,
-} from '../../index.js';
+} from '@renueva/domain';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { at, type MakeFixture, rowsOf, type StoreFixture, seed, T0 } from './fixture.js';
 
 const challenge = (n: number) => ({

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Secrets } from '../index.js';
+import type { Secrets } from '@renueva/domain';
 
 /**
  * Predictable randomness for tests: codes and tokens come from a seeded generator
