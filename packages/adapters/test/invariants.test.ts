@@ -9,7 +9,7 @@ import { createMemoryPorts, numRuns, seedLegacyAccounts } from '@renueva/domain/
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase } from '../src/index.js';
-import { freshPostgresUrl } from '../src/testing/index.js';
+import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
 import { sqlPorts } from './sql-fixture.js';
 
 /**
@@ -242,7 +242,7 @@ describe('login invariants after every step of random runs', () => {
     await sqlProperty(() => openDatabase({ dataDir: null }), 10);
   }, 120_000); // PGlite: about 7 s alone, slower on a loaded CI machine
 
-  it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL', async () => {
+  it.skipIf(!requirePostgres())('on PostgreSQL', async () => {
     await sqlProperty(
       async () => openDatabase({ databaseUrl: await freshPostgresUrl(), maxConnections: 4 }),
       25,

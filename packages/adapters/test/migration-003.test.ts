@@ -3,7 +3,7 @@ import { createUseCases } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase } from '../src/index.js';
 import { MIGRATIONS } from '../src/sql/migrations.js';
-import { freshPostgresUrl } from '../src/testing/index.js';
+import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
 import { sqlPorts } from './sql-fixture.js';
 
 const fake = (password: string) => `fake$${createHash('sha256').update(password).digest('hex')}`;
@@ -231,7 +231,7 @@ describe('migration 003: a store of the release before logins', () => {
     }
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL: the same', async () => {
+  it.skipIf(!requirePostgres())('on PostgreSQL: the same', async () => {
     const db = await openDatabase({ databaseUrl: await freshPostgresUrl(), maxConnections: 2 });
     try {
       await migratesOldStore(db);
