@@ -235,12 +235,14 @@ describe('weak vectors wrapped at rest (ADR 0009)', () => {
   it.each([...digests, ...plains])('$source $stored', async ({ password, stored }) => {
     const wrapped = (await verifier.wrap(stored)).unwrap();
     const scheme = stored.slice(0, stored.indexOf(':'));
+    // nothing of the weak value is left in the wrapped one: past the fixed prefix there is
+    // only the random salt and output (a short plain value could occur in those by chance)
     expect(wrapped).toMatch(
-      new RegExp(`^wrapped-argon2id:${scheme}:\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$`),
+      new RegExp(
+        `^wrapped-argon2id:${scheme}:\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+$`,
+      ),
     );
     if (!wrapped) throw new Error('not wrapped');
-    // nothing of the weak value is left in the wrapped one
-    expect(wrapped.toLowerCase()).not.toContain(stored.slice(scheme.length + 1).toLowerCase());
     expect(verifier.recognizes(wrapped)).toBe(true);
     expect((await verifier.verify(wrapped, password)).unwrap()).toBe(true);
     expect((await verifier.verify(wrapped, `X${password}`)).unwrap()).toBe(false);
