@@ -477,6 +477,58 @@ export function cliContract(
     expect((await run('--help')).code).toBe(0);
   }, 60_000);
 
+  it('imports each Unix, PHP and LDAP hash format as it is; each legacy password signs in', async () => {
+    const run = cli(env());
+    // published vectors (sources in packages/adapters/test/crypto-crypt-vectors.test.ts):
+    // passlib's md5_crypt, phpass and ldap_* tests, Drepper's SHA-crypt specification,
+    // Openwall phpass test.php and crypt_blowfish wrapper.c
+    const formats: [password: string, hash: string][] = [
+      ['test', '$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1'],
+      ['Hello world!', '$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5'],
+      [
+        'Hello world!',
+        '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.',
+      ],
+      ['test12345', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'],
+      ['test1', '$H$9aaaaaSXBjgypwqm.JsMssPLiS8YQ00'],
+      ['secret', '{SSHA}0H+zTv8o4MR4H43n03eCsvw1luG8LdB7'],
+      ['helloworld', '{SHA}at+xg6SiyUovktq1redipHiJpaE='],
+      ['testing1234', '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE='],
+      ['helloworld', '{MD5}/F4DjTilcDIIVEHn/nAQsA=='],
+      ['', '{CRYPT}$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.'],
+      ['\u0451', '$2x$05$6bNw2HLQYeqHYyBfLMsv/OiwqTymGIGzFsA4hOTWebfehXHNprcAS'],
+      ['rasmuslerdorf', '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq'],
+    ];
+    const file = join(dir(), 'formats.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        ...formats.map(
+          ([, hash], i) => `${9_200_000 + i},formato${i},formato${i}@example.mx,${hash}`,
+        ),
+        // past the bound on sha512-crypt rounds: rejected with its line
+        `9299999,formato.lento,lento@example.mx,$6$rounds=999999999$salt$${'a'.repeat(86)}`,
+      ].join('\n'),
+    );
+    const report = join(dir(), 'formats-rejected.csv');
+    const imported = await run('import', file, '--json', '--report', report);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: formats.length });
+    expect(readFileSync(report, 'utf8')).toMatch(new RegExp(`^${formats.length + 2},`, 'm'));
+    await withUseCases({}, async (r) => {
+      for (const [i, [password]] of formats.entries()) {
+        expect(await errorOf(r, `formato${i}`, `${password}x`)).toBe('invalid_credentials');
+        const started = await r.useCases.logIn({
+          identifier: `formato${i}`,
+          password,
+          context: CONTEXT,
+        });
+        expect(started.isOk() && started.value.kind, formats[i]?.[1]).toBe('renewal_started');
+      }
+    });
+  }, 120_000);
+
   it('import --wrap and hashes wrap leave no weak hash; the passwords still sign in; stats count them', async () => {
     const fresh = await freshEnv();
     const run = cli(fresh);
