@@ -1,11 +1,38 @@
-import { createRenueva } from '@renueva/adapters';
+import { createServer } from 'node:net';
+import { createRenueva, loadConfig } from '@renueva/adapters';
 import { startServer } from '@renueva/http';
 import type { CommandContext } from '../context.js';
+import { CliError } from '../output.js';
+
+/** Fails with one line when the address is taken, before the store is opened or seeded. */
+async function ensurePortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new CliError(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use; stop what listens there or choose another port (--port or PORT)`
+            : `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
 
 /** `renueva serve`: the portal, the outbox dispatcher, demo accounts in development. */
 export async function serve(ctx: CommandContext, options: { port?: number }): Promise<void> {
   const env = options.port !== undefined ? { ...ctx.env, PORT: String(options.port) } : ctx.env;
-  const renueva = await createRenueva(env, {}, { seedDemoAccounts: true });
+  const settings = loadConfig(env);
+  await ensurePortFree(settings.port, settings.host);
+  // the embedded store is offered on a unix socket in DATA_DIR, so CLI commands work beside us
+  const renueva = await createRenueva(
+    env,
+    {},
+    { seedDemoAccounts: true, shareEmbeddedStore: true },
+  );
   const { config } = renueva;
   const dispatcher = renueva.startDispatcher();
   let closed: () => void = () => undefined;
@@ -43,7 +70,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   );
   const store =
     config.store.kind === 'pglite'
-      ? `embedded PostgreSQL in ${config.store.dataDir}`
+      ? `embedded PostgreSQL in ${config.store.dataDir}, shared with renueva commands`
       : config.store.kind === 'postgres'
         ? 'PostgreSQL (DATABASE_URL)'
         : 'memory';
