@@ -204,7 +204,10 @@ export function cliContract(
     const set = await run('accounts', 'set-email', '56', 'Nuevo@Correo.mx');
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('nu***@corr**.m*');
-    expect((await run('accounts', 'set-email', '56', 'malo')).code).toBe(2);
+    const malformed = await run('accounts', 'set-email', '56', 'malo');
+    expect(malformed.code).toBe(2);
+    // the operator reads English, never the portal's Spanish
+    expect(malformed.stderr.trim()).toBe('renueva: malo: not a valid email address');
     const missing = await run('accounts', 'set-email', '999', 'a@b.mx');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no account with customer number 999');
@@ -216,9 +219,19 @@ export function cliContract(
     const human = (await run('stats')).stdout;
     expect(human).toContain('migrated');
     expect(human).toMatch(/^Logins \(emails signing in\):\s+\d+$/m);
+    // headings stand alone; no line is a label with nothing after it
+    expect(human).toMatch(/^All time$/m);
+    expect(human).not.toMatch(/:\s*$/m);
+    expect(stats.activity.allTime.recoveriesRequested).toBeGreaterThanOrEqual(1);
+    expect(human).toMatch(/^ {2}recoveries requested \(logins\):\s+[1-9]\d*$/m);
 
     const list = JSON.parse((await run('outbox', 'list', '--json')).stdout);
     expect(list.length).toBeGreaterThan(0);
+    // recipients masked like accounts show, in JSON and for people
+    expect(list.map((e: { to: string }) => e.to)).toContain(maskEmail('diego@oxxogas.com'));
+    const listed = (await run('outbox', 'list')).stdout;
+    expect(listed).toContain(maskEmail('diego@oxxogas.com'));
+    expect(listed).not.toMatch(/[a-z]@[a-z]+\.[a-z]/i);
     expect(JSON.parse((await run('outbox', 'list', '--dead', '--json')).stdout)).toEqual([]);
     expect((await run('outbox', 'retry', '--all-dead')).stdout).toContain('0 email(s)');
     expect((await run('outbox', 'retry', '12345')).code).toBe(1);

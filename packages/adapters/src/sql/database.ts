@@ -26,6 +26,11 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/** The PostgreSQL server of DATABASE_URL does not answer (or refuses us); names host and port. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
 /** A PGlite data directory already in use by another process. */
 export class DatabaseLockedError extends Error {
   override name = 'DatabaseLockedError';
@@ -269,8 +274,27 @@ export async function openDatabase(
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: target.maxConnections ?? 10,
+      connectionTimeoutMillis: 10_000,
     });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      const url = new URL(target.databaseUrl);
+      const e = error as { code?: string; message?: string };
+      const why =
+        e.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN'
+            ? 'no such host'
+            : /timeout/i.test(e.message ?? '')
+              ? 'no answer within 10 s'
+              : (e.message ?? e.code ?? 'unknown error');
+      throw new DatabaseUnavailableError(
+        `cannot reach the PostgreSQL server of DATABASE_URL at ${url.hostname || 'localhost'}:${url.port || 5432} (${why})`,
+      );
+    }
     return new PostgresDatabase(pool);
   }
   if (target.dataDir === null)
