@@ -19,10 +19,12 @@ export async function startServer(
   },
 ): Promise<RunningServer> {
   const app = createApp(deps);
-  const server = await new Promise<ServerType>((resolve) => {
+  // a listen error (the port taken meanwhile) rejects instead of crashing the process
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: listen.port, hostname: listen.hostname }, () =>
       resolve(s),
     );
+    s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;

@@ -4,20 +4,20 @@ import { startServer } from '@renueva/http';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../output.js';
 
+/** The one line for an address we cannot listen on. */
+const listenError = (error: NodeJS.ErrnoException, port: number, host: string) =>
+  new CliError(
+    error.code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use; stop what listens there or choose another port (--port or PORT)`
+      : `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
+  );
+
 /** Fails with one line when the address is taken, before the store is opened or seeded. */
 async function ensurePortFree(port: number, host: string): Promise<void> {
   if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new CliError(
-          error.code === 'EADDRINUSE'
-            ? `port ${port} on ${host} is already in use; stop what listens there or choose another port (--port or PORT)`
-            : `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
-        ),
-      ),
-    );
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
@@ -39,35 +39,43 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   const done = new Promise<void>((resolve) => {
     closed = resolve;
   });
-  const server = await startServer(
-    {
-      useCases: renueva.useCases,
-      policies: renueva.policies,
-      mailbox: renueva.mailbox,
-      isReady: renueva.isReady,
-      logger: renueva.logger,
-      clock: renueva.clock,
-      rateLimiters: renueva.rateLimiters,
-      options: {
-        publicUrl: config.publicUrl,
-        portalName: config.portalName,
-        brand: config.brand,
-        support: config.support,
-        trustProxy: config.trustProxy,
-        postmarkWebhook: config.postmarkWebhook,
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(
+      {
+        useCases: renueva.useCases,
+        policies: renueva.policies,
+        mailbox: renueva.mailbox,
+        isReady: renueva.isReady,
+        logger: renueva.logger,
+        clock: renueva.clock,
+        rateLimiters: renueva.rateLimiters,
+        options: {
+          publicUrl: config.publicUrl,
+          portalName: config.portalName,
+          brand: config.brand,
+          support: config.support,
+          trustProxy: config.trustProxy,
+          postmarkWebhook: config.postmarkWebhook,
+        },
       },
-    },
-    {
-      port: config.port,
-      hostname: config.host,
-      handleSignals: true,
-      onClose: async () => {
-        await dispatcher.stop();
-        await renueva.close();
-        closed();
+      {
+        port: config.port,
+        hostname: config.host,
+        handleSignals: true,
+        onClose: async () => {
+          await dispatcher.stop();
+          await renueva.close();
+          closed();
+        },
       },
-    },
-  );
+    );
+  } catch (error) {
+    // taken between the check and now
+    await dispatcher.stop();
+    await renueva.close();
+    throw listenError(error as NodeJS.ErrnoException, config.port, config.host);
+  }
   const store =
     config.store.kind === 'pglite'
       ? `embedded PostgreSQL in ${config.store.dataDir}, shared with renueva commands`
