@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import lockfile from 'proper-lockfile';
@@ -323,6 +322,8 @@ export async function openDatabase(
   try {
     db = await PGlite.create(`${dataDir}/pgdata`);
     if (!target.share) return new PGliteDatabase(db, release);
+    // loaded only here: every other command starts without it
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
     const path = pgliteSocketPath(dataDir);
     rmSync(path, { force: true }); // left by a process that died: we hold the lock now
     const server = new PGLiteSocketServer({ db, path, maxConnections: 64 });
