@@ -236,7 +236,7 @@ export function cliContract(
     expect((await run('outbox', 'retry', '--all-dead')).stdout).toContain('0 email(s)');
     expect((await run('outbox', 'retry', '12345')).code).toBe(1);
     expect((await run('db', 'migrate')).stdout).toContain('up to date');
-  }, 120_000);
+  }, 180_000);
 
   it('a bounced address: accounts show and stats show it, set-email clears it', async () => {
     const run = cli(env());
