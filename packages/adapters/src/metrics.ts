@@ -45,9 +45,6 @@ export interface RequestObservation {
   seconds: number;
 }
 
-/** The store gauges are read at most this often, however often (or by how many) they are scraped. */
-const STORE_MAX_AGE_MS = 5_000;
-
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** The sign-in outcomes present from the start (any other error code appears when it happens). */
@@ -132,7 +129,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  #snapshot: { at: number; value: Promise<StoreSnapshot | null> } | null = null;
+  /** The store read in flight: concurrent scrapes (two Prometheus servers) share one. */
+  #snapshot: Promise<StoreSnapshot | null> | null = null;
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
@@ -145,18 +143,19 @@ export class Metrics {
     for (const kind of ['hard_bounce', 'soft_bounce', 'spam_complaint'])
       this.#deliveryEvents.inc({ kind }, 0);
     const registers = [this.registry];
+    // the gauges of one scrape are collected together: they share one read of the store
     const snapshot = () => {
-      const now = Date.now();
-      if (!this.#snapshot || now - this.#snapshot.at >= STORE_MAX_AGE_MS)
-        this.#snapshot = {
-          at: now,
-          value: sources.store().catch((error: unknown) => {
-            sources.onError(error);
-            this.#snapshot = null; // read again at the next scrape
-            return null;
-          }),
-        };
-      return this.#snapshot.value;
+      this.#snapshot ??= sources
+        .store()
+        .catch((error: unknown) => {
+          sources.onError(error);
+          return null;
+        })
+        .finally(() => {
+          // the gauges of this scrape hold the promise already; the next scrape reads again
+          this.#snapshot = null;
+        });
+      return this.#snapshot;
     };
     /** A gauge set from the store snapshot; absent from a scrape whose read failed. */
     const storeGauge = <L extends string>(
