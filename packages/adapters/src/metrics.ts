@@ -47,6 +47,17 @@ export interface RequestObservation {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** What a scrape reports when the store could not be read: no value (NaN), not zero. */
+const UNKNOWN: StoreSnapshot = {
+  accounts: {
+    legacy: Number.NaN,
+    pending_renewal: Number.NaN,
+    migrated: Number.NaN,
+    logins: Number.NaN,
+  },
+  outbox: { pending: Number.NaN, dead: Number.NaN, oldestPendingAt: null },
+};
+
 /** The sign-in outcomes present from the start (any other error code appears when it happens). */
 const SIGN_IN_OUTCOMES = [
   'signed_in',
@@ -157,12 +168,15 @@ export class Metrics {
         });
       return this.#snapshot;
     };
-    /** A gauge set from the store snapshot; absent from a scrape whose read failed. */
+    /**
+     * A gauge read from the store snapshot. A scrape whose read failed reports NaN (no
+     * value: a gap in a graph) rather than a zero that would look like an empty outbox.
+     */
     const storeGauge = <L extends string>(
       name: string,
       help: string,
       labelNames: L[],
-      set: (g: Gauge<L>, s: StoreSnapshot) => void,
+      values: (s: StoreSnapshot) => [Partial<Record<L, string>>, number][],
     ) =>
       new Gauge<L>({
         name,
@@ -170,48 +184,46 @@ export class Metrics {
         labelNames,
         registers,
         async collect() {
-          const s = await snapshot();
-          this.reset();
-          if (s) set(this, s);
+          const s = (await snapshot()) ?? UNKNOWN;
+          for (const [labels, value] of values(s)) this.set(labels, value);
         },
       });
+    const statuses = ['legacy', 'pending_renewal', 'migrated'] as const;
     storeGauge(
       'renueva_accounts',
       'Customer accounts by migration status (legacy, pending_renewal, migrated): the funnel',
       ['status'],
-      (g, s) => {
-        for (const status of ['legacy', 'pending_renewal', 'migrated'] as const)
-          g.set({ status }, s.accounts[status]);
-      },
+      (s) => statuses.map((status) => [{ status }, s.accounts[status]]),
     );
     storeGauge(
       'renueva_logins',
       'Email logins (each opens one or more customer numbers)',
       [],
-      (g, s) => g.set(s.accounts.logins),
+      (s) => [[{}, s.accounts.logins]],
     );
-    storeGauge('renueva_outbox_pending_messages', 'Emails waiting in the outbox', [], (g, s) =>
-      g.set(s.outbox.pending),
-    );
+    storeGauge('renueva_outbox_pending_messages', 'Emails waiting in the outbox', [], (s) => [
+      [{}, s.outbox.pending],
+    ]);
     storeGauge(
       'renueva_outbox_dead_messages',
       'Emails the outbox gave up on (permanent failure or out of attempts)',
       [],
-      (g, s) => g.set(s.outbox.dead),
+      (s) => [[{}, s.outbox.dead]],
     );
     storeGauge(
       'renueva_outbox_oldest_pending_age_seconds',
       'Age of the oldest email waiting in the outbox (0 when none waits)',
       [],
-      (g, s) =>
-        g.set(
-          s.outbox.oldestPendingAt
-            ? Math.max(
-                0,
-                (sources.clock.now().getTime() - s.outbox.oldestPendingAt.getTime()) / 1000,
-              )
-            : 0,
-        ),
+      (s) => {
+        const oldest = s.outbox.oldestPendingAt;
+        const age =
+          s === UNKNOWN
+            ? Number.NaN
+            : oldest
+              ? Math.max(0, (sources.clock.now().getTime() - oldest.getTime()) / 1000)
+              : 0;
+        return [[{}, age]];
+      },
     );
     new Gauge({
       name: 'renueva_password_hash_queue_depth',

@@ -158,7 +158,9 @@ describe('GET /metrics', () => {
 
     // by route pattern and status
     const http = 'renueva_http_request_duration_seconds_count';
-    expect(value(after, http, { route: '/api/v1/sessions', method: 'POST', status: '401' })).toBe(1);
+    expect(value(after, http, { route: '/api/v1/sessions', method: 'POST', status: '401' })).toBe(
+      1,
+    );
     expect(value(after, http, { route: '/api/v1/sessions', status: '200' })).toBe(2);
     expect(value(after, http, { route: '/api/v1/renewal/complete', status: '200' })).toBe(1);
     expect(value(after, http, { route: 'unmatched', status: '404' })).toBe(1);
