@@ -269,6 +269,30 @@ export function cliContract(
     ).toEqual([]);
     const cleared = JSON.parse((await run('stats', '--json')).stdout).delivery;
     expect(cleared.undeliverable).toBe(before.undeliverable);
+
+    // renewed: the address is now the login's; a later bounce is cleared by setting it again
+    await withUseCases({}, async (r) => {
+      await renew(r, 'rebotado', 'secreto-legado', 'rebota@correo.mx');
+      await r.useCases.recordDeliveryEvent({
+        id: 'cli-test-hard-bounce-login',
+        kind: 'hard_bounce',
+        email: 'rebota@correo.mx',
+        providerMessageId: 'pm-78',
+        detail: 'HardBounce',
+        at: new Date('2026-03-03T16:00:00Z'),
+      });
+    });
+    const marked = JSON.parse((await run('accounts', 'show', '77', '--json')).stdout);
+    expect(marked.undeliverable).toHaveLength(1);
+    const other = await run('accounts', 'set-email', '77', 'otra@correo.mx');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('already renewed');
+    const vouched = await run('accounts', 'set-email', '77', 'Rebota@Correo.mx');
+    expect(vouched.code).toBe(0);
+    expect(vouched.stdout).toContain('vouched for again');
+    expect(
+      JSON.parse((await run('accounts', 'show', '77', '--json')).stdout).undeliverable,
+    ).toEqual([]);
   }, 120_000);
 
   it('one email, two customer numbers: the import counts it; accounts show and unlock work on the login', async () => {
