@@ -529,6 +529,12 @@ export function cliContract(
     const again = JSON.parse((await run('hashes', 'wrap', '--json')).stdout);
     expect(again).toMatchObject({ wrapped: 0, skipped: 0, remaining: 0 });
     expect((await run('hashes', 'wrap')).stdout).toContain('weak hashes remaining');
+    // one audit entry per run (import --wrap, then three hashes wrap), with its counts
+    const runs = (await run('audit')).stdout
+      .split('\n')
+      .filter((l) => l.includes('legacy_hashes_wrapped'));
+    expect(runs).toHaveLength(4);
+    expect(runs[1]).toMatch(/actor=cli:\S+ wrapped=2 skipped=0 remaining=0/);
 
     await withUseCases(fresh, async (r) => {
       const hash = async (n: string) => {
