@@ -5,6 +5,9 @@ import { FixedClock } from '@renueva/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../src/index.js';
 
+/** Grafana's own variable syntax, not a template literal. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax
+const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
 const DASHBOARD = join(import.meta.dirname, '..', '..', '..', 'docs', 'grafana', 'renueva.json');
 
 interface Target {
@@ -105,11 +108,10 @@ describe('the Grafana dashboard (docs/grafana/renueva.json)', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const p of graphs) {
       expect(p.title, `panel ${p.id}`).not.toBe('');
-      expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.datasource).toEqual(PROMETHEUS);
       expect(p.targets?.length, p.title).toBeGreaterThan(0);
       expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
-      for (const t of p.targets ?? [])
-        expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      for (const t of p.targets ?? []) expect(t.datasource).toEqual(PROMETHEUS);
     }
   });
 
