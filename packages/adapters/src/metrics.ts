@@ -32,7 +32,7 @@ export interface MetricSources {
     options: { max?: number | undefined };
   } | null;
   clock: Clock;
-  /** A store read failed during a scrape: its gauges are left out of that scrape. */
+  /** A store read failed during a scrape: its gauges report NaN in that scrape. */
   onError: (error: unknown) => void;
 }
 
