@@ -5,19 +5,26 @@ import type { CommandContext } from '../context.js';
 import { CliError } from '../output.js';
 
 /** The one line for an address we cannot listen on. */
-const listenError = (error: NodeJS.ErrnoException, port: number, host: string) =>
+const listenError = (
+  error: NodeJS.ErrnoException,
+  port: number,
+  host: string,
+  setting = '--port or PORT',
+) =>
   new CliError(
     error.code === 'EADDRINUSE'
-      ? `port ${port} on ${host} is already in use; stop what listens there or choose another port (--port or PORT)`
+      ? `port ${port} on ${host} is already in use; stop what listens there or choose another port (${setting})`
       : `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
   );
 
 /** Fails with one line when the address is taken, before the store is opened or seeded. */
-async function ensurePortFree(port: number, host: string): Promise<void> {
+async function ensurePortFree(port: number, host: string, setting?: string): Promise<void> {
   if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(listenError(error, port, host, setting)),
+    );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
@@ -27,6 +34,8 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   const env = options.port !== undefined ? { ...ctx.env, PORT: String(options.port) } : ctx.env;
   const settings = loadConfig(env);
   await ensurePortFree(settings.port, settings.host);
+  if (settings.metrics?.port != null)
+    await ensurePortFree(settings.metrics.port, settings.metrics.host, 'METRICS_PORT');
   // the embedded store is offered on a unix socket in DATA_DIR, so CLI commands work beside us
   const renueva = await createRenueva(
     env,
@@ -50,6 +59,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
         logger: renueva.logger,
         clock: renueva.clock,
         rateLimiters: renueva.rateLimiters,
+        metrics: renueva.metrics,
         options: {
           publicUrl: config.publicUrl,
           portalName: config.portalName,
@@ -57,11 +67,21 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
           support: config.support,
           trustProxy: config.trustProxy,
           postmarkWebhook: config.postmarkWebhook,
+          // on the portal's port only behind a token, and only when they have no port of their own
+          metricsToken: config.metrics?.port === null ? config.metrics.token : null,
         },
       },
       {
         port: config.port,
         hostname: config.host,
+        metrics:
+          config.metrics?.port != null
+            ? {
+                port: config.metrics.port,
+                hostname: config.metrics.host,
+                token: config.metrics.token,
+              }
+            : null,
         handleSignals: true,
         onClose: async () => {
           await dispatcher.stop();
@@ -74,7 +94,8 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
     // taken between the check and now
     await dispatcher.stop();
     await renueva.close();
-    throw listenError(error as NodeJS.ErrnoException, config.port, config.host);
+    const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    throw listenError(e, e.port ?? config.port, e.address ?? config.host);
   }
   const store =
     config.store.kind === 'pglite'
@@ -85,6 +106,8 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   ctx.io.out(
     `Renueva is serving ${config.portalName} on ${server.url} (${store}, ${config.mailer.kind} mailer)`,
   );
+  if (server.metricsUrl) ctx.io.out(`Prometheus metrics at ${server.metricsUrl}/metrics`);
+  else if (config.metrics) ctx.io.out(`Prometheus metrics at ${server.url}/metrics (bearer token)`);
   if (renueva.mailbox)
     ctx.io.out(`Emails are printed here and shown at ${server.url}/_dev/mailbox`);
   if (renueva.demoAccounts.length > 0) {
