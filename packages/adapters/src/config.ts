@@ -34,7 +34,15 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   /** `memory` is for tests and demos: nothing survives a restart. */
   STORE: z.enum(['sql', 'memory']).default('sql'),
-  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error:
+          'expected a PostgreSQL URL, postgres://user:password@host:5432/database (unset it to use the embedded store in DATA_DIR)',
+      })
+      .optional(),
+  ),
   DATA_DIR: z.string().min(1).default('./.renueva'),
   RENUEVA_SECRET: optionalString.pipe(
     z

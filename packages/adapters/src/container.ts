@@ -61,7 +61,7 @@ export interface Renueva {
   /** The last emails, only with the console mailer (development). */
   mailbox: DevMailbox | null;
   logger: Logger;
-  /** The demo accounts when `DEMO_ACCOUNTS` is on and seeding was asked for (into an empty store). */
+  /** The demo accounts this start seeded (`DEMO_ACCOUNTS` on, seeding asked for, the store empty); else none. */
   demoAccounts: DemoAccount[];
   /** The HTTP layer's rate limiters: shared through PostgreSQL, else in this process. */
   rateLimiters: RateLimiterFactory;
@@ -134,7 +134,7 @@ interface Store {
   close(): Promise<void>;
 }
 
-async function openStore(config: Config, box: SecretBox): Promise<Store> {
+async function openStore(config: Config, box: SecretBox, share: boolean): Promise<Store> {
   if (config.store.kind === 'memory') {
     const store = createMemoryStore();
     return {
@@ -149,7 +149,7 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
   const db: Database = await openDatabase(
     config.store.kind === 'postgres'
       ? { databaseUrl: config.store.url }
-      : { dataDir: config.store.dataDir },
+      : { dataDir: config.store.dataDir, share },
   );
   await migrate(db);
   const accounts = new PostgresAccountRepository(db, box);
@@ -183,7 +183,11 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
 export async function createRenueva(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<Ports> = {},
-  options: { seedDemoAccounts?: boolean } = {},
+  options: {
+    seedDemoAccounts?: boolean;
+    /** `serve`: offer the embedded store to the CLI on a unix socket in DATA_DIR (ADR 0013). */
+    shareEmbeddedStore?: boolean;
+  } = {},
 ): Promise<Renueva> {
   const config = loadConfig(env);
   // singletons: every port is built once (the store opens once)
@@ -221,7 +225,10 @@ export async function createRenueva(
     (secret: string) => new SecretBox(secret),
     [T.secret],
   );
-  bind<Store>(T.database).toResolvedValue(openStore, [T.config, T.secretBox]);
+  bind<Store>(T.database).toResolvedValue(
+    (c: Config, box: SecretBox) => openStore(c, box, options.shareEmbeddedStore ?? false),
+    [T.config, T.secretBox],
+  );
   bind<Clock>(T.clock).toConstantValue(new SystemClock());
   bind(T.secrets).toResolvedValue((secret: string) => new NodeSecrets(secret), [T.secret]);
   // counted only when someone may read them: nothing is paid for metrics nobody exposes
@@ -305,6 +312,7 @@ export async function createRenueva(
   const mailbox = await container.getAsync<DevMailbox | null>(T.mailbox);
 
   // only the portal seeds demo accounts (`renueva serve`), never an import or a stats run
+  let seeded = false;
   if (config.demoAccounts && options.seedDemoAccounts) {
     const counts = await ports.accounts.countByStatus();
     if (counts.legacy + counts.pending_renewal + counts.migrated === 0) {
@@ -313,6 +321,7 @@ export async function createRenueva(
         dryRun: false,
       });
       logger.info({ inserted: outcome.inserted }, 'demo legacy accounts seeded');
+      seeded = true;
     }
   }
 
@@ -325,7 +334,7 @@ export async function createRenueva(
     clock: ports.clock,
     mailbox,
     logger,
-    demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],
+    demoAccounts: seeded ? demoAccounts : [],
     rateLimiters: store.rateLimiters,
     metrics,
     isReady: () => store.isReady(),

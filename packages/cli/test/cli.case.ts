@@ -204,7 +204,10 @@ export function cliContract(
     const set = await run('accounts', 'set-email', '56', 'Nuevo@Correo.mx');
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('nu***@corr**.m*');
-    expect((await run('accounts', 'set-email', '56', 'malo')).code).toBe(2);
+    const malformed = await run('accounts', 'set-email', '56', 'malo');
+    expect(malformed.code).toBe(2);
+    // the operator reads English, never the portal's Spanish
+    expect(malformed.stderr.trim()).toBe('renueva: malo: not a valid email address');
     const missing = await run('accounts', 'set-email', '999', 'a@b.mx');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no account with customer number 999');
@@ -216,14 +219,24 @@ export function cliContract(
     const human = (await run('stats')).stdout;
     expect(human).toContain('migrated');
     expect(human).toMatch(/^Logins \(emails signing in\):\s+\d+$/m);
+    // headings stand alone; no line is a label with nothing after it
+    expect(human).toMatch(/^All time$/m);
+    expect(human).not.toMatch(/:\s*$/m);
+    expect(stats.activity.allTime.recoveriesRequested).toBeGreaterThanOrEqual(1);
+    expect(human).toMatch(/^ {2}recoveries requested \(logins\):\s+[1-9]\d*$/m);
 
     const list = JSON.parse((await run('outbox', 'list', '--json')).stdout);
     expect(list.length).toBeGreaterThan(0);
+    // recipients masked like accounts show, in JSON and for people
+    expect(list.map((e: { to: string }) => e.to)).toContain(maskEmail('diego@oxxogas.com'));
+    const listed = (await run('outbox', 'list')).stdout;
+    expect(listed).toContain(maskEmail('diego@oxxogas.com'));
+    expect(listed).not.toMatch(/[a-z]@[a-z]+\.[a-z]/i);
     expect(JSON.parse((await run('outbox', 'list', '--dead', '--json')).stdout)).toEqual([]);
     expect((await run('outbox', 'retry', '--all-dead')).stdout).toContain('0 email(s)');
     expect((await run('outbox', 'retry', '12345')).code).toBe(1);
     expect((await run('db', 'migrate')).stdout).toContain('up to date');
-  }, 120_000);
+  }, 180_000);
 
   it('a bounced address: accounts show and stats show it, set-email clears it', async () => {
     const run = cli(env());
@@ -508,6 +521,58 @@ export function cliContract(
     expect(header.stderr).toContain('customer_number,username,email,password_hash');
     expect((await run('--help')).code).toBe(0);
   }, 60_000);
+
+  it('imports each Unix, PHP and LDAP hash format as it is; each legacy password signs in', async () => {
+    const run = cli(env());
+    // published vectors (sources in packages/adapters/test/crypto-crypt-vectors.test.ts):
+    // passlib's md5_crypt, phpass and ldap_* tests, Drepper's SHA-crypt specification,
+    // Openwall phpass test.php and crypt_blowfish wrapper.c
+    const formats: [password: string, hash: string][] = [
+      ['test', '$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1'],
+      ['Hello world!', '$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5'],
+      [
+        'Hello world!',
+        '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.',
+      ],
+      ['test12345', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'],
+      ['test1', '$H$9aaaaaSXBjgypwqm.JsMssPLiS8YQ00'],
+      ['secret', '{SSHA}0H+zTv8o4MR4H43n03eCsvw1luG8LdB7'],
+      ['helloworld', '{SHA}at+xg6SiyUovktq1redipHiJpaE='],
+      ['testing1234', '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE='],
+      ['helloworld', '{MD5}/F4DjTilcDIIVEHn/nAQsA=='],
+      ['', '{CRYPT}$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.'],
+      ['\u0451', '$2x$05$6bNw2HLQYeqHYyBfLMsv/OiwqTymGIGzFsA4hOTWebfehXHNprcAS'],
+      ['rasmuslerdorf', '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq'],
+    ];
+    const file = join(dir(), 'formats.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        ...formats.map(
+          ([, hash], i) => `${9_200_000 + i},formato${i},formato${i}@example.mx,${hash}`,
+        ),
+        // past the bound on sha512-crypt rounds: rejected with its line
+        `9299999,formato.lento,lento@example.mx,$6$rounds=999999999$salt$${'a'.repeat(86)}`,
+      ].join('\n'),
+    );
+    const report = join(dir(), 'formats-rejected.csv');
+    const imported = await run('import', file, '--json', '--report', report);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: formats.length });
+    expect(readFileSync(report, 'utf8')).toMatch(new RegExp(`^${formats.length + 2},`, 'm'));
+    await withUseCases({}, async (r) => {
+      for (const [i, [password]] of formats.entries()) {
+        expect(await errorOf(r, `formato${i}`, `${password}x`)).toBe('invalid_credentials');
+        const started = await r.useCases.logIn({
+          identifier: `formato${i}`,
+          password,
+          context: CONTEXT,
+        });
+        expect(started.isOk() && started.value.kind, formats[i]?.[1]).toBe('renewal_started');
+      }
+    });
+  }, 120_000);
 
   it('import --wrap and hashes wrap leave no weak hash; the passwords still sign in; stats count them', async () => {
     const fresh = await freshEnv();

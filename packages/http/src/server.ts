@@ -16,8 +16,10 @@ async function listen(
   port: number,
   hostname: string,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server = await new Promise<ServerType>((resolve) => {
+  // a listen error (the port taken meanwhile) rejects instead of crashing the process
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch, port, hostname }, () => resolve(s));
+    s.once('error', reject);
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;

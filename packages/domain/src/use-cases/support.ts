@@ -205,6 +205,9 @@ export interface ActivityCounts {
   renewalsCompleted: number;
   failedLogins: number;
   failedCodes: number;
+  /** Recovery codes emailed to logins (a not-yet-renewed account's recovery starts a renewal: counted there). */
+  recoveriesRequested: number;
+  /** Logins whose password was reset by recovery (a legacy account recovered counts as a renewal). */
   recoveries: number;
 }
 
@@ -217,6 +220,7 @@ function activity(counts: Partial<Record<AuditAction, number>>): ActivityCounts 
     renewalsCompleted: n('renewal_completed'),
     failedLogins: n('login_failed'),
     failedCodes: n('code_failed'),
+    recoveriesRequested: n('recovery_requested'),
     recoveries: n('recovery_completed'),
   };
 }

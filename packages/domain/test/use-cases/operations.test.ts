@@ -169,6 +169,7 @@ describe('migrationStats', () => {
       renewalsCompleted: 1,
       failedLogins: 1,
       failedCodes: 1,
+      recoveriesRequested: 0,
       recoveries: 0,
     });
     expect(stats.activity.last24h).toEqual(stats.activity.allTime);
