@@ -2,14 +2,17 @@ import type { ImportOutcome, LegacyImportRow } from '@renueva/domain';
 import type { Database } from './database.js';
 
 /** One CSV field for COPY: NULL is an unquoted empty field, everything else is quoted. */
-const field = (value: string | number | boolean | null): string =>
+const field = (value: string | null): string =>
   value === null ? '' : `"${String(value).replaceAll('"', '""')}"`;
 
 /** CSV for COPY in ~64 KiB chunks: one write per row would dominate the import. */
-async function* csvChunks(rows: AsyncIterable<LegacyImportRow>): AsyncIterable<string> {
+async function* csvChunks(
+  rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
+): AsyncIterable<string> {
   let chunk = '';
-  for await (const r of rows) {
-    chunk += `${[r.line, r.customerNumber, r.username, r.email, r.emailValid, r.passwordHash].map(field).join(',')}\n`;
+  for await (const item of rows) {
+    for (const r of Array.isArray(item) ? item : [item as LegacyImportRow])
+      chunk += `${r.line},${field(r.customerNumber)},${field(r.username)},${field(r.email)},${r.emailValid},${field(r.passwordHash)}\n`;
     if (chunk.length >= 65_536) {
       yield chunk;
       chunk = '';
@@ -26,7 +29,7 @@ async function* csvChunks(rows: AsyncIterable<LegacyImportRow>): AsyncIterable<s
  */
 export async function importLegacyRows(
   db: Database,
-  rows: AsyncIterable<LegacyImportRow>,
+  rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
   options: { dryRun: boolean; now: Date },
 ): Promise<ImportOutcome> {
   return db.transaction(
