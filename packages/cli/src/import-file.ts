@@ -20,7 +20,7 @@ export const FIELD_LIMITS: Record<Column, number> = {
 export const MAX_LINE_BYTES = 4096;
 
 /** Rows handed on at a time: one async step per batch, not per row. */
-const BATCH = 512;
+const BATCH = 64;
 const CHUNK = 256 * 1024;
 
 /** The file cannot be imported at all. `exitCode` 2: not an import file; 1: it cannot be read. */

