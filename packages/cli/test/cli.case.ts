@@ -90,7 +90,7 @@ export function cliContract(
     const report = join(dir(), 'rejected.csv');
     const first = await run('import', file, '--report', report, '--json');
     expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    expect(first.code).toBe(3); // finished, with rejected rows
     const summary = JSON.parse(first.stdout);
     expect(summary).toMatchObject({
       read: 10_000,
