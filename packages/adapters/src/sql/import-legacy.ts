@@ -106,21 +106,26 @@ export async function importLegacyRows(
           CASE
             WHEN dc.first_line < s.line THEN 'duplicate_customer'
             WHEN du.first_line < s.line THEN 'duplicate_username'
-            WHEN owner.customer_number IS NOT NULL THEN 'owned'
             WHEN a.id IS NULL THEN 'inserted'
             WHEN a.status <> 'legacy' THEN 'skipped'
             WHEN a.legacy_username = s.username AND a.registered_email IS NOT DISTINCT FROM s.email
               AND a.legacy_password_hash = s.password_hash THEN 'unchanged'
             ELSE 'updated'
           END AS verdict,
-          owner.customer_number AS owner_customer
+          -- a username spelled exactly as its own account's cannot belong to another one
+          (a.id IS NULL OR a.legacy_username <> s.username) AS check_owner,
+          NULL::text AS owner_customer
         FROM keyed s
         LEFT JOIN dup_customer dc ON dc.k = s.customer_number COLLATE "C"
         LEFT JOIN dup_username du ON du.k = s.username_key COLLATE "C"
-        LEFT JOIN accounts a ON a.customer_number = s.customer_number
-        LEFT JOIN accounts owner
-          ON lower(owner.legacy_username) = s.username_key AND owner.customer_number <> s.customer_number`);
+        LEFT JOIN accounts a ON a.customer_number = s.customer_number`);
       await tx.query('SET LOCAL enable_hashagg = on');
+      // a username (any case) that belongs to another customer in the store rejects the row;
+      // only rows with a new or changed username are looked up (none on an unchanged re-run)
+      await tx.query(`UPDATE import_result r SET verdict = 'owned', owner_customer = o.customer_number
+        FROM accounts o
+        WHERE r.check_owner AND r.verdict IN ('inserted', 'updated', 'skipped')
+          AND lower(o.legacy_username) = r.username_key AND o.customer_number <> r.customer_number`);
       await tx.query('ANALYZE import_result');
 
       await tx.query(
