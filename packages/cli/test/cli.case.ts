@@ -464,7 +464,9 @@ export function cliContract(
     ]) {
       const r = await run(...args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.length).toBeGreaterThan(0);
+      // with --json the error is JSON on stdout
+      if (args.includes('--json')) expect(JSON.parse(r.stdout).error.exitCode).toBe(2);
+      else expect(r.stderr.length).toBeGreaterThan(0);
     }
     const missing = await run('import', join(dir(), 'nope.csv'));
     expect(missing.code).toBe(1);
