@@ -6,6 +6,8 @@ import type { Io } from './output.js';
 export interface CommandContext {
   env: NodeJS.ProcessEnv;
   io: Io;
+  /** Set by a command that finished but has something to signal (import: 3, rows rejected). */
+  exitCode?: number;
 }
 
 /** Opens the configured store for one command and always closes it. */

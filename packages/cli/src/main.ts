@@ -85,6 +85,8 @@ export function buildProgram(ctx: CommandContext): Command {
           wrap: Boolean(o.wrap),
           rate: o.rate,
           json: Boolean(o.json),
+        }).then((code) => {
+          ctx.exitCode = code;
         }),
     );
 
@@ -208,36 +210,48 @@ export function buildProgram(ctx: CommandContext): Command {
   return program;
 }
 
-/** Runs the CLI; resolves to the exit code: 0 ok, 1 failure, 2 bad usage. */
+/**
+ * Runs the CLI; resolves to the exit code: 0 ok, 1 failure, 2 bad usage, 3 an import
+ * that finished with rejected rows. With `--json`, an error is a JSON object on stdout
+ * (`{"error": {"message", "exitCode"}}`) and nothing on stderr.
+ */
 export async function run(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   io: Io = processIo,
 ): Promise<number> {
-  const program = buildProgram({ env, io });
+  const json = argv.includes('--json');
+  const usage: string[] = [];
+  const ctx: CommandContext = {
+    env,
+    // commander's usage messages are collected, to be printed as JSON
+    io: json ? { ...io, err: (text) => usage.push(text) } : io,
+  };
+  const fail = (message: string, exitCode: number) => {
+    if (json) io.out(JSON.stringify({ error: { message, exitCode } }));
+    else io.err(`renueva: ${message}`);
+    return exitCode;
+  };
   try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    for (const line of usage) io.err(line);
+    return ctx.exitCode ?? 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
         return 0;
+      if (json)
+        io.out(
+          JSON.stringify({
+            error: { message: error.message.replace(/^error: /, ''), exitCode: 2 },
+          }),
+        );
       return 2;
     }
-    if (error instanceof CliError) {
-      io.err(`renueva: ${error.message}`);
-      return error.exitCode;
-    }
-    if (error instanceof ConfigError) {
-      io.err(`renueva: configuration: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof DatabaseLockedError) {
-      io.err(`renueva: ${error.message}`);
-      return 1;
-    }
-    io.err(`renueva: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    if (error instanceof CliError) return fail(error.message, error.exitCode);
+    if (error instanceof ConfigError) return fail(`configuration: ${error.message}`, 2);
+    if (error instanceof DatabaseLockedError) return fail(error.message, 1);
+    return fail(error instanceof Error ? error.message : String(error), 1);
   }
 }
 

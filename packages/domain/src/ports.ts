@@ -54,7 +54,7 @@ export interface AccountRepository {
    * stream or against the store) with a reason. With `dryRun`, nothing is written.
    */
   importLegacy(
-    rows: AsyncIterable<LegacyImportRow>,
+    rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
     options: { dryRun: boolean; now: Date },
   ): Promise<ImportOutcome>;
   /** How many accounts are in each status, and how many logins there are. */

@@ -147,7 +147,8 @@ class PostgresDatabase implements Database {
       copyCsv: async (table, lines) => {
         if (this.driver === 'pglite-socket') return insertCsv(client, table, lines);
         const stream = client.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT csv)`));
-        await pipeline(Readable.from(lines), stream);
+        // few chunks in flight: what waits for the server stays small (and young)
+        await pipeline(Readable.from(lines, { highWaterMark: 2 }), stream);
       },
     };
     try {

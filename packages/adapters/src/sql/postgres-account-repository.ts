@@ -178,7 +178,7 @@ export class PostgresAccountRepository implements AccountRepository {
   }
 
   importLegacy(
-    rows: AsyncIterable<LegacyImportRow>,
+    rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
     options: { dryRun: boolean; now: Date },
   ): Promise<ImportOutcome> {
     return importLegacyRows(this.db, rows, options);

@@ -1,61 +1,28 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { RawImportRow, RejectedRow } from '@renueva/domain';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { RejectedRow } from '@renueva/domain';
 import { SingleBar } from 'cli-progress';
-import { parse } from 'csv-parse';
 import { type CommandContext, withRenueva } from '../context.js';
+import { ImportFileError, readImportFile } from '../import-file.js';
 import { CliError, csvField, print, table } from '../output.js';
 import { runWrap, type WrapSummary, wrapRows } from './hashes.js';
 
-const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'];
-
-class HeaderError extends Error {}
-
-/** The import file, streamed: parse errors become rejected rows, not crashes. */
-async function* readRows(
-  path: string,
-  rejected: RejectedRow[],
-  onBytes: (n: number) => void,
-): AsyncIterable<RawImportRow> {
-  const file = createReadStream(path);
-  file.on('data', (chunk) => onBytes(chunk.length));
-  const parser = file.pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      columns: (header: string[]) => {
-        const got = header.map((h) => h.trim().toLowerCase());
-        if (got.join(',') !== COLUMNS.join(','))
-          throw new HeaderError(
-            `the header must be exactly "${COLUMNS.join(',')}" (got "${header.join(',')}")`,
-          );
-        return got;
-      },
-    }),
-  );
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    rejected.push({
-      line: error.lines ?? 0,
-      reason: `malformed CSV: ${error.message.replace(/^Invalid Record Length: /, 'wrong number of fields: ')}`,
-    });
-  });
-  file.on('error', (error) => parser.destroy(error));
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    yield {
-      line: info.lines,
-      customer_number: record.customer_number ?? '',
-      username: record.username ?? '',
-      email: record.email ?? '',
-      password_hash: record.password_hash ?? '',
-    };
-  }
+/**
+ * A full garbage collection, for a long streamed import. Rows live across a few awaits
+ * (read, validated, sent to COPY), so V8 promotes them and lets its old generation grow
+ * to ~150 MiB of garbage before collecting it: collecting every 8 MiB read keeps the
+ * peak memory the same for 100k rows and for 10M (~20 ms each).
+ */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  setFlagsFromString('--no-expose-gc');
+  return gc;
 }
+const GC_EVERY_BYTES = 8 * 1024 * 1024;
 
 async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
   const out = createWriteStream(path);
@@ -66,23 +33,33 @@ async function writeReport(path: string, rows: RejectedRow[]): Promise<void> {
   await once(out, 'finish');
 }
 
-/** `renueva import <file.csv>`: streamed, set-based, idempotent; never touches renewed accounts. */
+/**
+ * `renueva import <file.csv>`: streamed, set-based, idempotent; never touches renewed
+ * accounts. Resolves to the exit code: 0 every row imported or unchanged, 3 some rows
+ * rejected (the report lists them).
+ */
 export async function importFile(
   ctx: CommandContext,
   path: string,
   options: { dryRun: boolean; report?: string; wrap: boolean; rate: number; json: boolean },
-): Promise<void> {
+): Promise<0 | 3> {
   const size = await stat(path).then(
     (s) => s.size,
     (error: NodeJS.ErrnoException) => {
       throw new CliError(
-        `cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+        `cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EACCES' ? 'permission denied' : (error.code ?? 'unreadable')}`,
       );
     },
   );
+  // the file's own problems (a directory, empty, binary, a wrong header) before the store opens
+  const probe = readImportFile(path, []);
+  await probe.next().catch(fileError(path));
+  await probe.return(undefined);
   const started = Date.now();
   const parseRejected: RejectedRow[] = [];
   let bytes = 0;
+  let collected = 0;
+  const gc = collector();
   let rows = 0;
   const bar =
     ctx.io.isTty && !options.json
@@ -110,8 +87,12 @@ export async function importFile(
   let wrapped: WrapSummary | null = null;
   const outcome = await withRenueva(ctx, async (renueva) => {
     const imported = await renueva.useCases.importLegacyAccounts({
-      rows: readRows(path, parseRejected, (n) => {
+      rows: readImportFile(path, parseRejected, (n) => {
         bytes += n;
+        if (bytes - collected >= GC_EVERY_BYTES) {
+          collected = bytes;
+          gc();
+        }
       }),
       dryRun: options.dryRun,
       onRow: () => {
@@ -127,10 +108,7 @@ export async function importFile(
     return imported;
   }).catch((error: unknown) => {
     bar?.stop();
-    if (error instanceof HeaderError) throw new CliError(`${path}: ${error.message}`, 2);
-    if ((error as { code?: string }).code?.startsWith('CSV_'))
-      throw new CliError(`${path}: ${(error as Error).message}`);
-    throw error;
+    return fileError(path)(error);
   });
 
   const rejected = [...parseRejected, ...outcome.rejected].sort((a, b) => a.line - b.line);
@@ -183,4 +161,17 @@ export async function importFile(
     }
     return lines.join('\n');
   });
+  return rejected.length > 0 ? 3 : 0;
 }
+
+/** A file-level problem as one CLI line naming the file. */
+const fileError =
+  (path: string) =>
+  (error: unknown): never => {
+    if (error instanceof ImportFileError)
+      throw new CliError(
+        error.message.includes(path) ? error.message : `${path}: ${error.message}`,
+        error.exitCode,
+      );
+    throw error;
+  };

@@ -66,20 +66,25 @@ export function validateImportRow(
 export const importLegacyAccounts =
   (ports: Pick<Ports, 'accounts' | 'legacy' | 'audit' | 'clock'>) =>
   async (input: {
-    rows: AsyncIterable<RawImportRow>;
+    /** The rows, one at a time or in batches (a batch costs one async step, not one per row). */
+    rows: AsyncIterable<RawImportRow | readonly RawImportRow[]>;
     dryRun: boolean;
     onRow?: (line: number) => void;
   }): Promise<ImportOutcome & { read: number }> => {
     const rejected: RejectedRow[] = [];
     let read = 0;
     const recognizes = (hash: string) => ports.legacy.recognizes(hash);
-    async function* valid(): AsyncIterable<LegacyImportRow> {
-      for await (const raw of input.rows) {
-        read++;
-        input.onRow?.(raw.line);
-        const checked = validateImportRow(raw, recognizes);
-        if (checked.ok) yield checked.row;
-        else rejected.push(checked.rejected);
+    async function* valid(): AsyncIterable<LegacyImportRow[]> {
+      for await (const item of input.rows) {
+        const batch: LegacyImportRow[] = [];
+        for (const raw of Array.isArray(item) ? item : [item as RawImportRow]) {
+          read++;
+          input.onRow?.(raw.line);
+          const checked = validateImportRow(raw, recognizes);
+          if (checked.ok) batch.push(checked.row);
+          else rejected.push(checked.rejected);
+        }
+        if (batch.length > 0) yield batch;
       }
     }
     const now = ports.clock.now();

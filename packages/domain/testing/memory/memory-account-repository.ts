@@ -172,7 +172,7 @@ export class MemoryAccountRepository implements AccountRepository {
   }
 
   async importLegacy(
-    rows: AsyncIterable<LegacyImportRow>,
+    rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
     options: { dryRun: boolean; now: Date },
   ): Promise<ImportOutcome> {
     const outcome: ImportOutcome = {
@@ -192,71 +192,72 @@ export class MemoryAccountRepository implements AccountRepository {
     const reject = (row: LegacyImportRow, reason: string) =>
       outcome.rejected.push({ line: row.line, reason } as RejectedRow);
 
-    for await (const row of rows) {
-      // the first line of a customer number or username wins, even if it is rejected later
-      const firstCustomer = byCustomer.get(row.customerNumber) ?? row.line;
-      const firstUsername = byUsername.get(lower(row.username)) ?? row.line;
-      byCustomer.set(row.customerNumber, firstCustomer);
-      byUsername.set(lower(row.username), firstUsername);
-      if (firstCustomer < row.line) {
-        reject(
-          row,
-          `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
-        );
-        continue;
-      }
-      if (firstUsername < row.line) {
-        reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
-        continue;
-      }
-      const owner = await this.findByLegacyUsername(row.username);
-      if (owner && owner.customerNumber !== row.customerNumber) {
-        reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);
-        continue;
-      }
+    for await (const item of rows)
+      for (const row of Array.isArray(item) ? item : [item as LegacyImportRow]) {
+        // the first line of a customer number or username wins, even if it is rejected later
+        const firstCustomer = byCustomer.get(row.customerNumber) ?? row.line;
+        const firstUsername = byUsername.get(lower(row.username)) ?? row.line;
+        byCustomer.set(row.customerNumber, firstCustomer);
+        byUsername.set(lower(row.username), firstUsername);
+        if (firstCustomer < row.line) {
+          reject(
+            row,
+            `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
+          );
+          continue;
+        }
+        if (firstUsername < row.line) {
+          reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
+          continue;
+        }
+        const owner = await this.findByLegacyUsername(row.username);
+        if (owner && owner.customerNumber !== row.customerNumber) {
+          reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);
+          continue;
+        }
 
-      const existing = await this.findByCustomerNumber(row.customerNumber);
-      if (existing && existing.status !== 'legacy') {
-        outcome.skipped++;
-        continue;
+        const existing = await this.findByCustomerNumber(row.customerNumber);
+        if (existing && existing.status !== 'legacy') {
+          outcome.skipped++;
+          continue;
+        }
+        accepted.push(row);
+        if (!existing) {
+          outcome.inserted++;
+          writes.push({
+            status: 'legacy',
+            id: globalThis.crypto.randomUUID(),
+            customerNumber: row.customerNumber,
+            legacyUsername: row.username,
+            registeredEmail: row.email,
+            legacyPasswordHash: row.passwordHash,
+            version: 1,
+            createdAt: options.now,
+            updatedAt: options.now,
+            failedLogins: 0,
+            lastFailedLoginAt: null,
+            wrongCodes: 0,
+            wrongCodesSince: null,
+            recentSends: [],
+          });
+        } else if (
+          existing.legacyUsername !== row.username ||
+          existing.registeredEmail !== row.email ||
+          existing.legacyPasswordHash !== row.passwordHash
+        ) {
+          outcome.updated++;
+          writes.push({
+            ...existing,
+            legacyUsername: row.username,
+            registeredEmail: row.email,
+            legacyPasswordHash: row.passwordHash,
+            version: existing.version + 1,
+            updatedAt: options.now,
+          });
+        } else {
+          outcome.unchanged++;
+        }
       }
-      accepted.push(row);
-      if (!existing) {
-        outcome.inserted++;
-        writes.push({
-          status: 'legacy',
-          id: globalThis.crypto.randomUUID(),
-          customerNumber: row.customerNumber,
-          legacyUsername: row.username,
-          registeredEmail: row.email,
-          legacyPasswordHash: row.passwordHash,
-          version: 1,
-          createdAt: options.now,
-          updatedAt: options.now,
-          failedLogins: 0,
-          lastFailedLoginAt: null,
-          wrongCodes: 0,
-          wrongCodesSince: null,
-          recentSends: [],
-        });
-      } else if (
-        existing.legacyUsername !== row.username ||
-        existing.registeredEmail !== row.email ||
-        existing.legacyPasswordHash !== row.passwordHash
-      ) {
-        outcome.updated++;
-        writes.push({
-          ...existing,
-          legacyUsername: row.username,
-          registeredEmail: row.email,
-          legacyPasswordHash: row.passwordHash,
-          version: existing.version + 1,
-          updatedAt: options.now,
-        });
-      } else {
-        outcome.unchanged++;
-      }
-    }
 
     // Shared: the same email on another accepted row, or on another account in the store.
     const emailOwners = new Map<string, Set<string>>();
