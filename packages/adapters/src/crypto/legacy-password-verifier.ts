@@ -14,8 +14,14 @@ import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 
-/** Bounds on work factors read from imported hashes: a hostile row must not DoS us. */
-const MAX_PBKDF2_ITERATIONS = 2_000_000;
+/**
+ * Bounds on work factors read from imported hashes, checked at import and again at every
+ * verification: a hostile or absurd row (bcrypt cost 31, PBKDF2 with millions of
+ * iterations) must not make one sign-in burn the CPU for minutes. Each bound is about a
+ * second or two of one core at most (ADR 0005 has the measurements).
+ */
+export const MAX_BCRYPT_COST = 14;
+export const MAX_PBKDF2_ITERATIONS = 1_200_000;
 const MAX_ARGON2_MEMORY_KIB = 262_144;
 const MAX_ARGON2_TIME = 10;
 
@@ -120,8 +126,13 @@ function parseArgon2(stored: string): Scheme | null {
 
 /** Reads the scheme a stored hash names (DESIGN section 8); null when unknown or malformed. */
 export function parseLegacyHash(stored: string): Scheme | null {
-  if (/^\$2[aby]\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/.test(stored))
-    return { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') };
+  const bcrypt = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/.exec(stored);
+  if (bcrypt) {
+    const cost = Number(bcrypt[1]);
+    return cost >= 4 && cost <= MAX_BCRYPT_COST
+      ? { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') }
+      : null;
+  }
   if (stored.startsWith('$argon2')) return parseArgon2(stored);
   if (stored.startsWith('pbkdf2_')) return parseDjango(stored);
   const colon = stored.indexOf(':');
