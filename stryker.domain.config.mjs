@@ -2,7 +2,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'packages/domain/vitest.config.ts', dir: 'packages/domain' },
+  vitest: { configFile: 'packages/domain/vitest.mutation.config.ts', dir: 'packages/domain' },
   mutate: ['packages/domain/src/**/*.ts'],
   // only the sources under test get `// @ts-nocheck`: the README test compares examples/ as written
   disableTypeChecks: 'packages/domain/src/**/*.ts',

@@ -1,0 +1,252 @@
+import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import {
+  Err,
+  type HasherBusy,
+  type LegacyPasswordVerifier,
+  Ok,
+  type Result,
+} from '@renueva/domain';
+import { ARGON2ID_PARAMS } from './argon2-password-hasher.js';
+import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/**
+ * Bounds on work factors read from imported hashes, checked at import and again at every
+ * verification: a hostile or absurd row (bcrypt cost 31, PBKDF2 with millions of
+ * iterations) must not make one sign-in burn the CPU for minutes. Each bound is about a
+ * second or two of one core at most (ADR 0005 has the measurements).
+ */
+export const MAX_BCRYPT_COST = 14;
+export const MAX_PBKDF2_ITERATIONS = 1_200_000;
+const MAX_ARGON2_MEMORY_KIB = 262_144;
+const MAX_ARGON2_TIME = 10;
+
+type Digest = 'sha1' | 'sha256' | 'sha512';
+
+/** A parsed stored hash: how to check a password against it. */
+type Scheme =
+  | { kind: 'bcrypt'; hash: string }
+  | { kind: 'argon2'; hash: string }
+  | { kind: 'pbkdf2'; digest: Digest; iterations: number; salt: Buffer; expected: Buffer }
+  | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; expected: Buffer }
+  | { kind: 'plain'; text: string }
+  /** A weak scheme wrapped at rest (ADR 0009): argon2id over the weak scheme's digest. */
+  | { kind: 'wrapped'; inner: WeakScheme; hash: string };
+
+type WeakScheme = 'md5' | 'sha1' | 'sha256' | 'plain';
+
+/** The prefix of wrapped weak hashes: `wrapped-argon2id:<weak scheme>:<argon2id PHC>`. */
+const WRAPPED = 'wrapped-argon2id';
+
+const HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function parseAspNetIdentity(encoded: string): Scheme | null {
+  if (!BASE64.test(encoded)) return null;
+  const bytes = Buffer.from(encoded, 'base64');
+  if (bytes[0] === 0x00 && bytes.length === 49) {
+    // Identity v2: PBKDF2-HMAC-SHA1, 1000 iterations, 128-bit salt, 256-bit subkey
+    return {
+      kind: 'pbkdf2',
+      digest: 'sha1',
+      iterations: 1000,
+      salt: bytes.subarray(1, 17),
+      expected: bytes.subarray(17),
+    };
+  }
+  if (bytes[0] === 0x01 && bytes.length >= 13) {
+    // Identity v3: marker, PRF, iteration count, salt length (uint32 big-endian), salt, subkey
+    const prf = bytes.readUInt32BE(1);
+    const iterations = bytes.readUInt32BE(5);
+    const saltLength = bytes.readUInt32BE(9);
+    const digest = (['sha1', 'sha256', 'sha512'] as const)[prf];
+    const expected = bytes.subarray(13 + saltLength);
+    if (
+      !digest ||
+      saltLength < 16 ||
+      iterations < 1 ||
+      iterations > MAX_PBKDF2_ITERATIONS ||
+      expected.length < 16
+    )
+      return null;
+    return {
+      kind: 'pbkdf2',
+      digest,
+      iterations,
+      salt: bytes.subarray(13, 13 + saltLength),
+      expected,
+    };
+  }
+  return null;
+}
+
+function parseDjango(stored: string): Scheme | null {
+  const [algorithm, iterationsText, salt, hash, ...rest] = stored.split('$');
+  const digest =
+    algorithm === 'pbkdf2_sha256' ? 'sha256' : algorithm === 'pbkdf2_sha1' ? 'sha1' : null;
+  if (
+    !digest ||
+    rest.length > 0 ||
+    !salt ||
+    !hash ||
+    !BASE64.test(hash) ||
+    !/^[0-9]{1,7}$/.test(iterationsText ?? '')
+  )
+    return null;
+  const iterations = Number(iterationsText);
+  const expected = Buffer.from(hash, 'base64');
+  if (
+    iterations < 1 ||
+    iterations > MAX_PBKDF2_ITERATIONS ||
+    expected.length !== (digest === 'sha256' ? 32 : 20)
+  )
+    return null;
+  return { kind: 'pbkdf2', digest, iterations, salt: Buffer.from(salt, 'utf8'), expected };
+}
+
+function parseArgon2(stored: string): Scheme | null {
+  // `v=` is absent from hashes made by argon2 1.0 (version 16), still valid PHC strings
+  const m =
+    /^\$argon2(id|i|d)\$(?:v=(?:16|19)\$)?m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
+      stored,
+    );
+  if (
+    !m ||
+    Number(m[2]) > MAX_ARGON2_MEMORY_KIB ||
+    Number(m[3]) > MAX_ARGON2_TIME ||
+    Number(m[3]) < 1
+  )
+    return null;
+  return { kind: 'argon2', hash: stored };
+}
+
+/** Reads the scheme a stored hash names (DESIGN section 8); null when unknown or malformed. */
+export function parseLegacyHash(stored: string): Scheme | null {
+  const bcrypt = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/.exec(stored);
+  if (bcrypt) {
+    const cost = Number(bcrypt[1]);
+    return cost >= 4 && cost <= MAX_BCRYPT_COST
+      ? { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') }
+      : null;
+  }
+  if (stored.startsWith('$argon2')) return parseArgon2(stored);
+  if (stored.startsWith('pbkdf2_')) return parseDjango(stored);
+  const colon = stored.indexOf(':');
+  if (colon < 0) return null;
+  const [prefix, value] = [stored.slice(0, colon), stored.slice(colon + 1)];
+  switch (prefix) {
+    case 'aspnet-identity':
+      return parseAspNetIdentity(value);
+    case 'md5':
+    case 'sha1':
+    case 'sha256':
+      return new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[prefix]}}$`).test(value)
+        ? { kind: 'digest', digest: prefix, expected: Buffer.from(value, 'hex') }
+        : null;
+    case 'plain':
+      return value.length > 0 ? { kind: 'plain', text: value } : null;
+    case WRAPPED: {
+      const [inner, phc] = [
+        value.slice(0, value.indexOf(':')),
+        value.slice(value.indexOf(':') + 1),
+      ];
+      if (!['md5', 'sha1', 'sha256', 'plain'].includes(inner) || !phc.startsWith('$argon2id$'))
+        return null;
+      return parseArgon2(phc) ? { kind: 'wrapped', inner: inner as WeakScheme, hash: phc } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+/**
+ * What a wrapped hash is argon2id over: the lower-case hex digest the weak scheme
+ * stored (so a stored digest can be wrapped without the password), and for clear text
+ * the SHA-256 of the password (ADR 0009).
+ */
+const innerDigest = (inner: WeakScheme, password: string) =>
+  createHash(inner === 'plain' ? 'sha256' : inner)
+    .update(password, 'utf8')
+    .digest('hex');
+
+const equal = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+
+/**
+ * Verifies imported legacy hashes with constant-time comparisons. Slow schemes go
+ * through the same kind of bounded queue as argon2 (busy past it). Malformed hashes
+ * are `false`, never an exception.
+ */
+export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
+  readonly #limiter: WorkLimiter;
+
+  /** Pass the hasher's `WorkLimiter` so all password work shares one bound. */
+  constructor(limiter: LimiterOptions | WorkLimiter = {}) {
+    this.#limiter = limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter);
+  }
+
+  recognizes(stored: string): boolean {
+    return parseLegacyHash(stored) !== null;
+  }
+
+  async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
+    const scheme = parseLegacyHash(stored);
+    if (!scheme) return Ok(false);
+    switch (scheme.kind) {
+      case 'digest':
+        return Ok(
+          equal(createHash(scheme.digest).update(password, 'utf8').digest(), scheme.expected),
+        );
+      case 'plain':
+        // compare digests so the comparison time does not depend on the lengths
+        return Ok(equal(sha256(password), sha256(scheme.text)));
+      default: {
+        const result = await this.#limiter.run(() =>
+          slowVerify(scheme, password).catch(() => false),
+        );
+        return result.isOk() ? Ok(result.value) : Err(result.error);
+      }
+    }
+  }
+
+  async wrap(stored: string): Promise<Result<string | null, HasherBusy>> {
+    const scheme = parseLegacyHash(stored);
+    const inner =
+      scheme?.kind === 'digest'
+        ? { scheme: scheme.digest, digest: scheme.expected.toString('hex') }
+        : scheme?.kind === 'plain'
+          ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
+          : null;
+    if (!inner) return Ok(null);
+    const result = await this.#limiter.run(() => argon2Hash(inner.digest, ARGON2ID_PARAMS));
+    return result.isOk() ? Ok(`${WRAPPED}:${inner.scheme}:${result.value}`) : Err(result.error);
+  }
+}
+
+async function slowVerify(
+  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' }>,
+  password: string,
+): Promise<boolean> {
+  switch (scheme.kind) {
+    case 'bcrypt':
+      return bcryptVerify(password, scheme.hash);
+    case 'argon2':
+      return argon2Verify(scheme.hash, password);
+    case 'wrapped':
+      return argon2Verify(scheme.hash, innerDigest(scheme.inner, password));
+    case 'pbkdf2': {
+      const derived = await pbkdf2Async(
+        password,
+        scheme.salt,
+        scheme.iterations,
+        scheme.expected.length,
+        scheme.digest,
+      );
+      return equal(derived, scheme.expected);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { PasswordStrength } from '@renueva/domain';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as spanish from '@zxcvbn-ts/language-es-es';
+
+/**
+ * zxcvbn score 3 ("safely unguessable: moderate protection from offline slow-hash
+ * attacks", about 10^8 guesses) is the bar: with argon2id and online throttling it is
+ * ample, and lower scores are what breach lists are made of.
+ */
+const MIN_SCORE = 3;
+
+/**
+ * zxcvbn-ts ships Spain's Spanish; the portal speaks to Mexican customers with "tú".
+ * These sentences replace the ones that read foreign or carry a slip ("Evitas…",
+ * "Su contraseña…", missing full stops); the rest are neutral and kept.
+ */
+export const FEEDBACK_ES_MX = {
+  ...spanish.translations,
+  warnings: {
+    ...spanish.translations.warnings,
+    straightRow: 'Las teclas seguidas de una fila del teclado son fáciles de adivinar.',
+    keyPattern: 'Los patrones cortos de teclado son fáciles de adivinar.',
+    simpleRepeat: 'Los caracteres repetidos como "aaa" son fáciles de adivinar.',
+    sequences: 'Las secuencias comunes como "abc" son fáciles de adivinar.',
+    wordByItself: 'Una sola palabra es fácil de adivinar.',
+    namesByThemselves: 'Los nombres o apellidos solos son fáciles de adivinar.',
+    commonNames: 'Los nombres y apellidos comunes son fáciles de adivinar.',
+    userInputs: 'No debe contener datos personales ni del portal.',
+    pwned: 'Tu contraseña apareció en una filtración de datos en internet.',
+  },
+  suggestions: {
+    ...spanish.translations.suggestions,
+    reverseWords: 'Evita palabras comunes escritas al revés.',
+    repeated: 'Evita palabras y letras repetidas.',
+    anotherWord: 'Agrega más palabras poco comunes.',
+    pwned: 'Si usas esta contraseña en otro sitio, cámbiala.',
+  },
+};
+
+/** The "too common" verdict with the common + Spanish dictionaries, feedback in es-MX. */
+export class ZxcvbnPasswordStrength implements PasswordStrength {
+  // built once: the dictionaries are large
+  readonly #zxcvbn = new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...spanish.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: FEEDBACK_ES_MX,
+  });
+
+  check(
+    password: string,
+    userInputs: string[],
+  ): { acceptable: true } | { acceptable: false; feedback: string | null } {
+    const result = this.#zxcvbn.check(password, userInputs);
+    if (result.score >= MIN_SCORE) return { acceptable: true };
+    const { warning, suggestions } = result.feedback;
+    const feedback = [warning, ...suggestions].filter(Boolean).join(' ');
+    return { acceptable: false, feedback: feedback || null };
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
+
+const verifier = new SchemeLegacyPasswordVerifier();
+
+/**
+ * Vectors from public documentation:
+ * - bcrypt: the OpenBSD / Openwall crypt_blowfish vectors ("U*U", "U*U*"), as in
+ *   John the Ripper 1.7.9 and passlib's test suite. $2b$ and $2y$ are the same
+ *   algorithm with a newer tag (PHP writes $2y$).
+ * - argon2: the README of the reference implementation (P-H-C/phc-winner-argon2):
+ *   `echo -n "password" | ./argon2 somesalt -t 2 -m 16 -p 4 -l 24`.
+ * - Django pbkdf2_sha256: Django's test_hashers (`make_password("lètmein", "seasalt")`
+ *   with 1,000,000 iterations).
+ * - The rest (Django pbkdf2_sha1, ASP.NET Identity v2/v3, md5/sha1/sha256 hex) were
+ *   computed with an independent implementation, Python's hashlib (`pbkdf2_hmac`,
+ *   `md5`, `sha1`, `sha256`), following the formats documented by Django and by
+ *   ASP.NET Core's PasswordHasher (marker byte, PRF, iteration count and salt length
+ *   as big-endian uint32, salt, subkey).
+ */
+const vectors: [scheme: string, password: string, stored: string][] = [
+  ['bcrypt $2a$', 'U*U', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW'],
+  ['bcrypt $2a$', 'U*U*', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK'],
+  ['bcrypt $2b$', 'U*U', '$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW'],
+  ['bcrypt $2y$', 'U*U', '$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW'],
+  [
+    'argon2i PHC',
+    'password',
+    '$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+  ],
+  [
+    'django pbkdf2_sha256',
+    'lètmein',
+    'pbkdf2_sha256$1000000$seasalt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=',
+  ],
+  ['django pbkdf2_sha1', 'lètmein', 'pbkdf2_sha1$260000$seasalt$XXHk2gQ7tjWIyrS320RXXsGqkUg='],
+  [
+    'aspnet identity v2',
+    'Contraseña1',
+    'aspnet-identity:AAABAgMEBQYHCAkKCwwNDg9XmFhZCxe16kSQSw8vE4kbLlmEt9YoEBoVw7Kk49bEWQ==',
+  ],
+  [
+    'aspnet identity v3 sha256',
+    'Contraseña1',
+    'aspnet-identity:AQAAAAEAACcQAAAAEAABAgMEBQYHCAkKCwwNDg/g6vPf9enIjjJgf/chpUVOHC1jjOUrLgPUoFw8RFIySA==',
+  ],
+  [
+    'aspnet identity v3 sha512',
+    'Contraseña1',
+    'aspnet-identity:AQAAAAIAAYagAAAAEAABAgMEBQYHCAkKCwwNDg9DATaFfvd+utoJ+l2ueg5Hyo47j+RGT16nvw/HHjI63A==',
+  ],
+  ['md5', 'contraseña', 'md5:4c882dcb24bcb1bc225391a602feca7c'],
+  ['sha1', 'contraseña', 'sha1:8c31b65bdecdc9f18b695d7318186fd1feed690d'],
+  [
+    'sha256',
+    'contraseña',
+    'sha256:EDF9CF90718610EE7DE53C0DCC250739239044DE9BA115BB0CA6026C3E4958A5',
+  ],
+  ['plain', 'contraseña', 'plain:contraseña'],
+];
+
+describe('SchemeLegacyPasswordVerifier', () => {
+  it.each(vectors)(
+    '%s: recognizes, accepts the password, refuses another',
+    async (_scheme, password, stored) => {
+      expect(verifier.recognizes(stored)).toBe(true);
+      expect((await verifier.verify(stored, password)).unwrap()).toBe(true);
+      expect((await verifier.verify(stored, `${password}x`)).unwrap()).toBe(false);
+    },
+  );
+
+  it.each([
+    '',
+    'rot13:abc',
+    'md5:xyz',
+    'md5:4c882dcb24bcb1bc225391a602feca7', // one digit short
+    'sha256:',
+    'plain:',
+    '$2a$05$short',
+    '$2a$99$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW', // absurd cost
+    '$argon2id$v=19$m=99999999,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub', // absurd memory
+    'pbkdf2_sha256$999999999$salt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=', // absurd iterations
+    'pbkdf2_sha256$1000$salt$notbase64!!',
+    'pbkdf2_md5$1000$salt$abc=',
+    'aspnet-identity:!!!',
+    'aspnet-identity:AAEC', // too short
+    'aspnet-identity:AQAAAAkAACcQAAAAEAAB', // unknown PRF
+  ])('a malformed stored hash %j is not recognized and never verifies', async (stored) => {
+    expect(verifier.recognizes(stored)).toBe(false);
+    expect((await verifier.verify(stored, 'anything')).unwrap()).toBe(false);
+  });
+});

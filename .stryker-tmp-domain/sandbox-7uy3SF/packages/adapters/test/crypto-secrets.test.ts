@@ -1,0 +1,139 @@
+import { parseOptions } from '@node-rs/argon2';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
+import { NodeSecrets } from '../src/crypto/node-secrets.js';
+import { SecretBox } from '../src/crypto/secret-box.js';
+import { WorkLimiter } from '../src/crypto/work-limiter.js';
+import { ZxcvbnPasswordStrength } from '../src/crypto/zxcvbn-password-strength.js';
+
+const SECRET = 'a-server-secret-of-at-least-32-characters!';
+
+describe('Argon2PasswordHasher', () => {
+  it('hashes with argon2id m=19456 t=2 p=1, verifies, and never throws on garbage', async () => {
+    const hasher = await Argon2PasswordHasher.create();
+    const hash = (await hasher.hash('una frase bastante larga')).unwrap();
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(hasher.dummyHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await hasher.verify(hash, 'una frase bastante larga')).unwrap()).toBe(true);
+    expect((await hasher.verify(hash, 'otra')).unwrap()).toBe(false);
+    expect((await hasher.verify('garbage', 'x')).unwrap()).toBe(false);
+    expect((await hasher.verify('$argon2id$garbage', 'x')).unwrap()).toBe(false);
+    expect(hasher.needsRehash(hash)).toBe(false);
+    expect(parseOptions(hash).memoryCost).toBe(19456);
+  });
+
+  it('asks for a rehash of weaker or foreign hashes', async () => {
+    const hasher = await Argon2PasswordHasher.create();
+    expect(
+      hasher.needsRehash(
+        '$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+      ),
+    ).toBe(true);
+    expect(
+      hasher.needsRehash(
+        '$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
+      ),
+    ).toBe(true);
+    expect(hasher.needsRehash('$2b$10$abc')).toBe(true);
+  });
+});
+
+describe('WorkLimiter', () => {
+  it('runs a bounded number at once, queues a bounded number, and answers busy past it', async () => {
+    const limiter = new WorkLimiter({ concurrency: 2, maxQueue: 3 });
+    const gates: (() => void)[] = [];
+    let running = 0;
+    let peak = 0;
+    const work = () =>
+      new Promise<number>((resolve) => {
+        running++;
+        peak = Math.max(peak, running);
+        gates.push(() => {
+          running--;
+          resolve(1);
+        });
+      });
+    const accepted = Array.from({ length: 5 }, () => limiter.run(work));
+    const refused = await limiter.run(work);
+    expect(refused.isErr() && refused.error).toEqual({ code: 'busy', retryAfterSeconds: 1 });
+    let settled = false;
+    const all = Promise.all(accepted).finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      await new Promise((r) => setTimeout(r, 1));
+      gates.shift()?.();
+    }
+    const results = await all;
+    expect(results.every((r) => r.isOk())).toBe(true);
+    expect((await limiter.run(async () => 2)).unwrap()).toBe(2); // room again
+    expect(peak).toBe(2);
+  });
+});
+
+describe('NodeSecrets', () => {
+  const secrets = new NodeSecrets(SECRET);
+
+  it('draws zero-padded codes of the asked length and 256-bit tokens', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 6, max: 10 }), (digits) => {
+        expect(secrets.code(digits)).toMatch(new RegExp(`^\\d{${digits}}$`));
+      }),
+    );
+    const token = secrets.token();
+    expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+    expect(secrets.token()).not.toBe(token);
+  });
+
+  it('hashes with a key: the hash is not the input, matches in constant time, depends on the secret', () => {
+    const hash = secrets.mac('123456');
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(secrets.matches('123456', hash)).toBe(true);
+    expect(secrets.matches('123457', hash)).toBe(false);
+    expect(secrets.matches('123456', 'not hex')).toBe(false);
+    expect(new NodeSecrets(`${SECRET}2`).mac('123456')).not.toBe(hash);
+  });
+
+  it('refuses a short server secret', () => {
+    expect(() => new NodeSecrets('short')).toThrow(/at least 32/);
+  });
+});
+
+describe('SecretBox', () => {
+  it('seals and opens; tampering or another key gives null', () => {
+    const box = new SecretBox(SECRET);
+    const sealed = box.seal('482913');
+    expect(sealed).not.toContain('482913');
+    expect(box.open(sealed)).toBe('482913');
+    expect(box.seal('482913')).not.toBe(sealed); // random IV
+    expect(new SecretBox(`${SECRET}2`).open(sealed)).toBeNull();
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('999999').toString('base64url');
+    expect(box.open(parts.join('.'))).toBeNull();
+    expect(box.open('garbage')).toBeNull();
+  });
+});
+
+describe('ZxcvbnPasswordStrength', () => {
+  const strength = new ZxcvbnPasswordStrength();
+  it.each(['contraseña123', 'password1234', 'qwertyuiop12', 'barcelona2020'])(
+    'rejects %s with Spanish feedback',
+    (p) => {
+      const verdict = strength.check(p, []);
+      expect(verdict.acceptable).toBe(false);
+      if (!verdict.acceptable) expect(verdict.feedback).toMatch(/[a-záéíóúñ]/i);
+    },
+  );
+  it('accepts a long unusual passphrase', () => {
+    expect(strength.check('tortuga violeta bajo el puente 47', []).acceptable).toBe(true);
+  });
+  it('treats the account words as known', () => {
+    expect(strength.check('dbarronrmz12024', []).acceptable).toBe(true);
+    const verdict = strength.check('dbarronrmz12024', ['dbarronrmz1']);
+    expect(verdict).toEqual({
+      acceptable: false,
+      feedback: expect.stringContaining('datos personales'),
+    });
+  });
+});

@@ -1,0 +1,53 @@
+// @ts-nocheck
+import { z } from 'zod';
+
+const seconds = z.number().int().positive();
+
+/**
+ * Every tunable rule, with the defaults of the design brief (see
+ * docs/decisions/0004-policy-defaults.md for the sources). Durations are seconds.
+ */
+export const policiesSchema = z
+  .object({
+    /** Digits in a code: 6 gives 10^6, above the 20 bits ASVS asks for. */
+    codeDigits: z.number().int().min(6).max(10).default(6),
+    codeLifetimeSeconds: seconds.default(600),
+    /** Wrong codes that kill one code. */
+    maxAttemptsPerCode: z.number().int().min(1).max(10).default(5),
+    /** Wrong codes per account in a window, across resends; a resend never resets it. */
+    maxWrongCodesPerAccount: z.number().int().min(1).max(100).default(10),
+    wrongCodeWindowSeconds: seconds.default(86_400),
+    resendCooldownSeconds: seconds.default(60),
+    maxSendsPerHour: z.number().int().min(1).max(20).default(3),
+    passwordMinLength: z.number().int().min(8).max(64).default(12),
+    passwordMaxLength: z.number().int().min(64).max(1024).default(128),
+    /** Consecutive password failures allowed before exponential backoff starts. */
+    loginFailuresBeforeBackoff: z.number().int().min(1).max(50).default(5),
+    loginBackoffBaseSeconds: seconds.default(1),
+    loginBackoffMaxSeconds: seconds.default(900),
+    /** Consecutive failures after which password sign-in stops until recovery. */
+    loginFailureCap: z.number().int().min(10).max(1000).default(100),
+    sessionIdleSeconds: seconds.default(1800),
+    sessionAbsoluteSeconds: seconds.default(43_200),
+    /** Outbox delivery: attempts before a message is dead, and the first retry delay. */
+    emailMaxAttempts: z.number().int().min(1).max(50).default(8),
+    emailRetryBaseSeconds: seconds.default(30),
+  })
+  .refine((p) => p.passwordMinLength <= p.passwordMaxLength, {
+    message: 'passwordMinLength must not exceed passwordMaxLength',
+  })
+  .refine((p) => p.sessionIdleSeconds <= p.sessionAbsoluteSeconds, {
+    message: 'sessionIdleSeconds must not exceed sessionAbsoluteSeconds',
+  });
+
+/** The rules in force, every field present (see `policiesSchema` for each one). */
+export type Policies = z.output<typeof policiesSchema>;
+/** Some of the rules, to be resolved over the defaults by `resolvePolicies`. */
+export type PolicyOverrides = z.input<typeof policiesSchema>;
+
+/** The defaults of the design brief. */
+export const defaultPolicies: Policies = Object.freeze(policiesSchema.parse({}));
+
+/** Validates overrides over the defaults; throws a ZodError naming the bad field. */
+export const resolvePolicies = (overrides: PolicyOverrides = {}): Policies =>
+  Object.freeze(policiesSchema.parse(overrides));

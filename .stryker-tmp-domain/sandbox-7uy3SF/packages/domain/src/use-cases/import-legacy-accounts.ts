@@ -1,0 +1,90 @@
+// @ts-nocheck
+import { auditEntry } from '../account.js';
+import type { ImportOutcome, LegacyImportRow, RejectedRow } from '../ports.js';
+import { parseCustomerNumber, parseEmail, parseLegacyUsername } from '../values.js';
+import type { Ports } from './deps.js';
+
+/** A row as read from the import file (DESIGN section 8), before validation. */
+export interface RawImportRow {
+  /** Line number in the file, for the report. */
+  line: number;
+  customer_number: string;
+  username: string;
+  email: string;
+  password_hash: string;
+}
+
+/** Validates one row: the reason names what is wrong, in English, for the operator. */
+export function validateImportRow(
+  row: RawImportRow,
+  recognizes: (hash: string) => boolean,
+): { ok: true; row: LegacyImportRow } | { ok: false; rejected: RejectedRow } {
+  const reject = (reason: string) => ({ ok: false as const, rejected: { line: row.line, reason } });
+  const customerNumber = parseCustomerNumber(row.customer_number ?? '');
+  if (customerNumber.isErr())
+    return reject(`invalid customer_number ${JSON.stringify(row.customer_number ?? '')}`);
+  const username = parseLegacyUsername(row.username ?? '');
+  if (username.isErr()) return reject(`invalid username ${JSON.stringify(row.username ?? '')}`);
+  const hash = (row.password_hash ?? '').trim();
+  if (!hash) return reject('missing password_hash');
+  if (!recognizes(hash))
+    return reject(
+      `unknown or malformed password_hash scheme "${hash.split(/[:$]/).find(Boolean)?.slice(0, 20) ?? ''}"`,
+    );
+  const rawEmail = (row.email ?? '').trim();
+  const email = rawEmail ? parseEmail(rawEmail) : null;
+  return {
+    ok: true,
+    row: {
+      line: row.line,
+      customerNumber: customerNumber.value,
+      username: username.value,
+      email: email?.isOk() ? email.value : rawEmail || null,
+      emailValid: email?.isOk() ?? false,
+      passwordHash: hash,
+    },
+  };
+}
+
+/**
+ * Imports legacy accounts from a stream of rows: each row is validated here (bad rows
+ * are reported with their line and reason, never thrown), the valid ones go to the
+ * repository's set-based upsert. Idempotent; migrated and pending accounts are never
+ * touched. `onRow` sees every row read, for progress.
+ */
+export const importLegacyAccounts =
+  (ports: Pick<Ports, 'accounts' | 'legacy' | 'audit' | 'clock'>) =>
+  async (input: {
+    rows: AsyncIterable<RawImportRow>;
+    dryRun: boolean;
+    onRow?: (line: number) => void;
+  }): Promise<ImportOutcome & { read: number }> => {
+    const rejected: RejectedRow[] = [];
+    let read = 0;
+    const recognizes = (hash: string) => ports.legacy.recognizes(hash);
+    async function* valid(): AsyncIterable<LegacyImportRow> {
+      for await (const raw of input.rows) {
+        read++;
+        input.onRow?.(raw.line);
+        const checked = validateImportRow(raw, recognizes);
+        if (checked.ok) yield checked.row;
+        else rejected.push(checked.rejected);
+      }
+    }
+    const now = ports.clock.now();
+    const outcome = await ports.accounts.importLegacy(valid(), { dryRun: input.dryRun, now });
+    const all = [...rejected, ...outcome.rejected].sort((a, b) => a.line - b.line);
+    if (!input.dryRun) {
+      const { rejected: _r, ...counts } = outcome;
+      await ports.audit.append([
+        auditEntry(
+          'imported',
+          null,
+          now,
+          { ip: null, userAgent: null },
+          { ...counts, rejected: all.length },
+        ),
+      ]);
+    }
+    return { ...outcome, rejected: all, read };
+  };

@@ -1,0 +1,235 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
+
+describe('logIn', () => {
+  it('one generic error for unknown user, wrong password, wrong legacy password and garbage', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const attempts = [
+      { identifier: 'nadie', password: 'x' },
+      { identifier: 'nadie@example.com', password: 'x' },
+      { identifier: DIEGO.username, password: 'wrong' },
+      { identifier: 'admin@flotillas.mx', password: 'wrong' },
+      { identifier: 'flotilla01', password: 'legacy-pass' }, // legacy password of a migrated account
+      { identifier: 'a b c', password: '' },
+      { identifier: '', password: '' },
+    ];
+    for (const attempt of attempts) {
+      const before = ports.hasher.verifications;
+      const r = await uc.logIn({ ...attempt, context: ctx });
+      expect(errorOf(r)).toEqual({ code: 'invalid_credentials' });
+      // unknown identifiers pay a (dummy) verification too; legacy ones use the legacy verifier
+      if (!attempt.identifier.startsWith('dbarron'))
+        expect(ports.hasher.verifications).toBe(before + 1);
+    }
+  });
+
+  it('counts a wrong password on the account (persisted)', async () => {
+    const { uc, holder } = await setup();
+    await uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
+    expect((await holder()).failedLogins).toBe(1);
+  });
+
+  it('legacy username + legacy password starts the renewal and emails a code to the masked address', async () => {
+    const { uc, ports, account } = await setup();
+    const r = (
+      await uc.logIn({ identifier: 'DBarronRmz1', password: DIEGO.password, context: ctx })
+    ).unwrap();
+    expect(r).toMatchObject({
+      kind: 'renewal_started',
+      maskedEmail: 'diego.barron.***@oxxog**.c**',
+      emailed: true,
+    });
+    const a = await account();
+    expect(a.status).toBe('pending_renewal');
+    const [message] = ports.outbox.messages();
+    expect(message?.email).toMatchObject({
+      template: 'renewal_code',
+      to: DIEGO.email,
+      data: { customerNumbers: ['2242455'], requestIp: ctx.ip },
+    });
+    expect(message?.email.secret?.code).toMatch(/^\d{6}$/);
+    expect(ports.audit.entries().map((e) => e.action)).toContain('renewal_started');
+  });
+
+  it('no email or an invalid email on record: no_deliverable_email, nothing changes', async () => {
+    const { uc, account } = await setup();
+    for (const username of ['SinCorreo', 'CorreoMalo']) {
+      const before = await account(username);
+      expect(
+        errorOf(await uc.logIn({ identifier: username, password: 'legacy-pass', context: ctx })),
+      ).toEqual({
+        code: 'no_deliverable_email',
+      });
+      expect(await account(username)).toEqual(before);
+    }
+  });
+
+  it('registered email already a login: the renewal starts as usual (the code goes to that inbox)', async () => {
+    const { uc, migrate, account } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const r = await uc.logIn({ identifier: 'flotilla02', password: 'legacy-pass', context: ctx });
+    expect(r.unwrap()).toMatchObject({
+      kind: 'renewal_started',
+      maskedEmail: 'ad***@flotil***.m*',
+    });
+    expect((await account('flotilla02')).status).toBe('pending_renewal');
+  });
+
+  it('a double submission hands the flow to the new client without a second email', async () => {
+    const { startRenewal, ports, complete, codeFor } = await setup();
+    const first = await startRenewal();
+    const second = await startRenewal();
+    expect(second.emailed).toBe(false);
+    expect(ports.outbox.messages()).toHaveLength(1);
+    expect(errorOf(await complete(first.flowToken, codeFor()))).toEqual({ code: 'flow_invalid' });
+    expect((await complete(second.flowToken, codeFor())).unwrap()).toEqual({
+      loginEmail: DIEGO.email,
+      customerNumbers: [DIEGO.customerNumber],
+      migrated: true,
+      passwordChanged: false,
+    });
+  });
+
+  it('a later sign-in, past the cooldown, sends a new code', async () => {
+    const { startRenewal, ports } = await setup();
+    await startRenewal();
+    ports.clock.advance(61);
+    expect((await startRenewal()).emailed).toBe(true);
+    expect(ports.outbox.messages()).toHaveLength(2);
+  });
+
+  it('once the code is dead and the hourly sends are used up: throttled until the oldest send is an hour old', async () => {
+    const { startRenewal, ports, uc } = await setup();
+    const t0 = ports.clock.now();
+    for (let i = 0; i < 3; i++) {
+      await startRenewal();
+      ports.clock.advance(61);
+    }
+    ports.clock.advance(600); // the last code expires
+    const r = await uc.logIn({
+      identifier: DIEGO.username,
+      password: DIEGO.password,
+      context: ctx,
+    });
+    expect(errorOf(r)).toEqual({ code: 'throttled', retryAt: new Date(t0.getTime() + 3_600_000) });
+  });
+
+  it('email + current password of a migrated account signs in; the session validates', async () => {
+    const { uc, migrate } = await setup();
+    await migrate();
+    const r = (
+      await uc.logIn({
+        identifier: 'Diego.Barron.Rmz@OXXOGAS.com',
+        password: NEW_PASSWORD,
+        context: ctx,
+      })
+    ).unwrap();
+    expect(r.kind).toBe('signed_in');
+    if (r.kind !== 'signed_in') return;
+    const session = (await uc.validateSession({ token: r.sessionToken })).unwrap();
+    expect(session.login.email).toBe(DIEGO.email);
+    expect(session.customerNumbers).toEqual([DIEGO.customerNumber]);
+  });
+
+  it('legacy username + current password of a migrated account: the login is now the email (masked)', async () => {
+    const { uc, migrate } = await setup();
+    await migrate();
+    const r = (
+      await uc.logIn({ identifier: DIEGO.username, password: NEW_PASSWORD, context: ctx })
+    ).unwrap();
+    expect(r).toEqual({ kind: 'login_is_email', maskedEmail: 'diego.barron.***@oxxog**.c**' });
+  });
+
+  it('backs off exponentially after 5 consecutive failures, and locks at 100', async () => {
+    const { uc, ports, holder } = await setup();
+    const fail = () => uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
+    for (let i = 0; i < 5; i++) expect(errorOf(await fail()).code).toBe('invalid_credentials');
+    const throttled = errorOf(await fail());
+    expect(throttled).toEqual({
+      code: 'throttled',
+      retryAt: new Date(ports.clock.now().getTime() + 1000),
+    });
+    ports.clock.advance(1);
+    expect(errorOf(await fail()).code).toBe('invalid_credentials'); // 6th failure: wait 2 s now
+    expect(errorOf(await fail())).toEqual({
+      code: 'throttled',
+      retryAt: new Date(ports.clock.now().getTime() + 2000),
+    });
+    // the right password after the wait resets the counter
+    ports.clock.advance(2);
+    expect(
+      (
+        await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+      ).isOk(),
+    ).toBe(true);
+    expect((await holder()).failedLogins).toBe(0);
+
+    for (let i = 0; i < 100; i++) {
+      ports.clock.advance(1000);
+      await fail();
+    }
+    ports.clock.advance(100_000);
+    expect(errorOf(await fail())).toEqual({ code: 'throttled', retryAt: null });
+  });
+
+  it('a recovery request never clears the failed-login counter (it proves no password)', async () => {
+    const { uc, holder } = await setup();
+    // a code is out and fresh, so the recovery request only hands the flow over
+    (
+      await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+    ).unwrap();
+    for (let i = 0; i < 3; i++)
+      await uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
+    (await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })).unwrap();
+    expect((await holder()).failedLogins).toBe(3);
+    // the legacy password itself does clear it
+    (
+      await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+    ).unwrap();
+    expect((await holder()).failedLogins).toBe(0);
+  });
+
+  it('a saturated hasher answers busy', async () => {
+    const { uc, ports } = await setup();
+    ports.hasher.busy = true;
+    expect(errorOf(await uc.logIn({ identifier: 'nadie', password: 'x', context: ctx })).code).toBe(
+      'busy',
+    );
+  });
+
+  it('rehashes a password hash made with old parameters at sign-in', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    const hash = vi.spyOn(ports.hasher, 'hash');
+    (await uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })).unwrap();
+    expect(hash).not.toHaveBeenCalled();
+    ports.hasher.needsRehash = () => true;
+    (await uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })).unwrap();
+    expect(hash).toHaveBeenCalledWith(NEW_PASSWORD);
+  });
+
+  it('concurrent sign-ins all succeed, and concurrent wrong passwords are all counted', async () => {
+    const { uc, migrate, holder } = await setup();
+    await migrate();
+    const good = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx }),
+      ),
+    );
+    expect(good.map((r) => r.isOk() && r.value.kind)).toEqual(Array(10).fill('signed_in'));
+    const bad = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        uc.logIn({ identifier: DIEGO.email, password: 'nope', context: ctx }),
+      ),
+    );
+    expect(bad.every((r) => r.isErr() && r.error.code === 'invalid_credentials')).toBe(true);
+    expect((await holder()).failedLogins).toBe(4);
+    // one failure pending: a good sign-in during more failures still gets in
+    const mixed = await Promise.all([
+      uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx }),
+      uc.logIn({ identifier: DIEGO.email, password: 'nope', context: ctx }),
+    ]);
+    expect(mixed[0]?.isOk()).toBe(true);
+  });
+});

@@ -1,0 +1,316 @@
+import { describe, expect, it } from 'vitest';
+import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
+
+async function signedIn() {
+  const s = await setup();
+  await s.migrate();
+  const r = (
+    await s.uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })
+  ).unwrap();
+  if (r.kind !== 'signed_in') throw new Error('not signed in');
+  return { ...s, token: r.sessionToken };
+}
+
+describe('sessions', () => {
+  it('stores only the hash of the token', async () => {
+    const { ports, token } = await signedIn();
+    expect(await ports.sessions.get(token)).toBeNull();
+    expect(await ports.sessions.get(ports.secrets.mac(token))).not.toBeNull();
+  });
+
+  it('end after 30 idle minutes, slide with activity, and end at 12 h whatever the activity', async () => {
+    const { uc, ports, token } = await signedIn();
+    for (let i = 0; i < 24; i++) {
+      ports.clock.advance(29 * 60);
+      expect((await uc.validateSession({ token })).isOk()).toBe(true);
+    }
+    ports.clock.advance(29 * 60); // 12 h 6 min after sign-in
+    expect(errorOf(await uc.validateSession({ token }))).toEqual({ code: 'session_invalid' });
+
+    const again = await signedIn();
+    again.ports.clock.advance(30 * 60);
+    expect(errorOf(await again.uc.validateSession({ token: again.token }))).toEqual({
+      code: 'session_invalid',
+    });
+  });
+
+  it('log-out ends the session and is idempotent', async () => {
+    const { uc, token } = await signedIn();
+    (await uc.logOut({ token })).unwrap();
+    (await uc.logOut({ token })).unwrap();
+    (await uc.logOut({ token: '' })).unwrap();
+    expect(errorOf(await uc.validateSession({ token }))).toEqual({ code: 'session_invalid' });
+    expect(errorOf(await uc.validateSession({ token: '' }))).toEqual({ code: 'session_invalid' });
+  });
+});
+
+describe('setRegisteredEmail (support)', () => {
+  it('fixes a missing email, audited, and the customer can then renew', async () => {
+    const { uc, ports, account, startRenewal } = await setup();
+    const r = await uc.setRegisteredEmail({
+      customerNumber: '100',
+      email: 'Nuevo@Correo.mx',
+      actor: 'cli:soporte',
+    });
+    expect(r.unwrap().registeredEmail).toBe('nuevo@correo.mx');
+    expect((await account('SinCorreo')).registeredEmail).toBe('nuevo@correo.mx');
+    expect(ports.audit.entries().at(-1)).toMatchObject({
+      action: 'email_set',
+      detail: { actor: 'cli:soporte' },
+    });
+    expect((await startRenewal('SinCorreo', 'legacy-pass')).maskedEmail).toBe('nu***@corr**.m*');
+  });
+
+  it('cancels a pending renewal whose code went to the old address', async () => {
+    const { uc, startRenewal, codeFor, complete, account } = await setup();
+    const { flowToken } = await startRenewal();
+    (
+      await uc.setRegisteredEmail({
+        customerNumber: DIEGO.customerNumber,
+        email: 'diego@nuevo.mx',
+        actor: 'x',
+      })
+    ).unwrap();
+    expect((await account()).status).toBe('legacy');
+    expect(errorOf(await complete(flowToken, codeFor()))).toEqual({ code: 'flow_invalid' });
+  });
+
+  it('names every refusal', async () => {
+    const { uc, migrate } = await setup();
+    await migrate();
+    const set = (customerNumber: string, email: string) =>
+      uc.setRegisteredEmail({ customerNumber, email, actor: 'x' });
+    expect(errorOf(await set('999', 'a@b.mx'))).toEqual({ code: 'not_found' });
+    expect(errorOf(await set(DIEGO.customerNumber, 'a@b.mx'))).toEqual({
+      code: 'already_migrated',
+    });
+    // an email that already is a login is fine: that renewal will join it
+    expect((await set('100', DIEGO.email)).isOk()).toBe(true);
+    expect(errorOf(await set('100', 'no-es-correo')).code).toBe('invalid_input');
+    expect(errorOf(await set('abc', 'a@b.mx')).code).toBe('invalid_input');
+  });
+});
+
+describe('findAccount and unlockSignIn (support)', () => {
+  it('finds a login with its numbers by email, number or username; an email on record by its accounts', async () => {
+    const { uc, migrate } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    // by email: the login, and the customer number with that email that has not joined yet
+    const half = (await uc.findAccount({ key: 'admin@flotillas.mx' })).unwrap();
+    expect(half.login?.customerNumbers).toEqual(['102']);
+    expect(half.accounts.map((a) => [a.customerNumber, a.status])).toEqual([
+      ['102', 'migrated'],
+      ['103', 'legacy'],
+    ]);
+    await migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
+    for (const key of ['ADMIN@flotillas.mx', '103', 'Flotilla01']) {
+      const found = (await uc.findAccount({ key })).unwrap();
+      expect(found.login?.customerNumbers).toEqual(['102', '103']);
+      expect(found.accounts.map((a) => a.customerNumber)).toEqual(['102', '103']);
+    }
+    // not a login: the customer numbers with that email on record
+    const registered = (await uc.findAccount({ key: DIEGO.email.toUpperCase() })).unwrap();
+    expect(registered.login).toBeNull();
+    expect(registered.accounts.map((a) => a.customerNumber)).toEqual([DIEGO.customerNumber]);
+    expect(errorOf(await uc.findAccount({ key: 'nadie@x.mx' })).code).toBe('not_found');
+    expect(errorOf(await uc.findAccount({ key: 'x y' })).code).toBe('not_found');
+  });
+
+  it('clears the back-off of a login, or of a legacy account, audited; names an ambiguous email', async () => {
+    const { uc, ports, migrate, holder } = await setup();
+    await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    const wrong = (identifier: string) => uc.logIn({ identifier, password: 'no es', context: ctx });
+    for (let i = 0; i < 6; i++) await wrong('admin@flotillas.mx');
+    for (let i = 0; i < 6; i++) await wrong(DIEGO.username);
+    expect(errorOf(await wrong('admin@flotillas.mx')).code).toBe('throttled');
+    const unlocked = (await uc.unlockSignIn({ key: '102', actor: 'cli:ana' })).unwrap();
+    expect(unlocked.login?.failedLogins).toBe(0);
+    expect((await holder('flotilla01')).failedLogins).toBe(0);
+    (await uc.unlockSignIn({ key: DIEGO.email, actor: 'cli:ana' })).unwrap();
+    expect((await holder()).failedLogins).toBe(0);
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toHaveLength(2);
+    // idempotent: nothing to clear, nothing written
+    (await uc.unlockSignIn({ key: '102', actor: 'cli:ana' })).unwrap();
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toHaveLength(2);
+    // two customer numbers with one email on record and no login yet: name one
+    await uc.setRegisteredEmail({ customerNumber: '100', email: 'dos@x.mx', actor: 't' });
+    await uc.setRegisteredEmail({ customerNumber: '101', email: 'dos@x.mx', actor: 't' });
+    expect(errorOf(await uc.unlockSignIn({ key: 'dos@x.mx', actor: 't' }))).toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(errorOf(await uc.unlockSignIn({ key: 'nadie', actor: 't' })).code).toBe('not_found');
+  });
+});
+
+describe('migrationStats', () => {
+  it('reports the funnel', async () => {
+    const { uc, migrate, startRenewal, complete, wrong, codeFor } = await setup();
+    await migrate();
+    const { flowToken } = await startRenewal('flotilla01', 'legacy-pass');
+    await complete(flowToken, wrong(codeFor('admin@flotillas.mx')));
+    await uc.logIn({ identifier: 'nadie', password: 'x', context: ctx });
+    const stats = await uc.migrationStats();
+    expect(stats.accounts).toEqual({
+      legacy: 3,
+      pending_renewal: 1,
+      migrated: 1,
+      logins: 1,
+      total: 5,
+      percentMigrated: 20,
+      weakLegacyHashes: 4,
+    });
+    expect(stats.activity.allTime).toEqual({
+      renewalsStarted: 2,
+      codesSent: 2,
+      renewalsCompleted: 1,
+      failedLogins: 1,
+      failedCodes: 1,
+      recoveries: 0,
+    });
+    expect(stats.activity.last24h).toEqual(stats.activity.allTime);
+    expect(stats.emails).toEqual({ pending: 3, sent: 0, dead: 0 });
+    expect(stats.delivery).toEqual({
+      hard_bounce: 0,
+      soft_bounce: 0,
+      spam_complaint: 0,
+      undeliverable: 0,
+    });
+  });
+});
+
+describe('deliverPendingEmails', () => {
+  it('retries transient failures with exponential backoff, then delivers once', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    await startRenewal();
+    ports.mailer.failNext(3);
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 0, dead: 0 }); // not due yet
+    for (const wait of [30, 60, 120]) {
+      ports.clock.advance(wait);
+      const report = await uc.deliverPendingEmails({ limit: 10 });
+      expect(report.sent + report.retried).toBe(1);
+    }
+    expect(ports.mailer.sent).toHaveLength(1);
+    const [entry] = await ports.outbox.list({ limit: 10 });
+    expect(entry).toMatchObject({ status: 'sent', attempts: 4, providerId: 'rec-1' });
+    expect(ports.outbox.messages()[0]?.email.secret).toBeUndefined();
+  });
+
+  it('marks permanent failures dead at once, and gives up after the last attempt', async () => {
+    const { uc, ports, startRenewal } = await setup({ emailMaxAttempts: 2 });
+    await startRenewal();
+    ports.mailer.failNext(1, { status: 'permanent', reason: 'inactive recipient' });
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(ports.outbox.messages()[0]).toMatchObject({
+      status: 'dead',
+      lastError: 'inactive recipient',
+    });
+    expect(ports.outbox.messages()[0]?.email.secret).toBeUndefined();
+    // a dead code email cannot be revived: its code is gone
+    expect(await ports.outbox.retry({ allDead: true }, ports.clock.now())).toBe(0);
+
+    ports.clock.advance(61);
+    await startRenewal();
+    ports.mailer.failNext(2);
+    await uc.deliverPendingEmails({ limit: 10 });
+    ports.clock.advance(30);
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 0, dead: 1 });
+  });
+
+  it('treats a mailer that throws as a transient failure', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    await startRenewal();
+    ports.mailer.send = async () => {
+      throw new Error('socket hang up');
+    };
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(ports.outbox.messages()[0]?.lastError).toBe('socket hang up');
+  });
+});
+
+describe('importLegacyAccounts', () => {
+  const row = (
+    line: number,
+    fields: Partial<Record<'customer_number' | 'username' | 'email' | 'password_hash', string>>,
+  ) => ({
+    line,
+    customer_number: '500',
+    username: 'nuevo',
+    email: 'nuevo@correo.mx',
+    password_hash: 'plain:secreto',
+    ...fields,
+  });
+  async function* rows(...list: ReturnType<typeof row>[]) {
+    yield* list;
+  }
+
+  it('validates each row with a reason, imports the rest, and is idempotent', async () => {
+    const { uc, account } = await setup();
+    const file = () =>
+      rows(
+        row(2, {}),
+        row(3, { customer_number: '50a', username: 'b' }),
+        row(4, { customer_number: '501', username: 'con espacio' }),
+        row(5, { customer_number: '502', username: 'c', password_hash: 'rot13:abc' }),
+        row(6, { customer_number: '503', username: 'd', password_hash: '' }),
+        row(7, { customer_number: '504', username: 'e', email: '' }),
+        row(8, { customer_number: '505', username: 'f', email: 'malo@' }),
+        row(9, { customer_number: '500', username: 'g' }),
+        row(10, { customer_number: '506', username: 'NUEVO' }),
+        row(11, { customer_number: '507', username: 'dbarronrmz1' }),
+        row(12, { customer_number: '508', username: 'h', email: 'nuevo@correo.mx' }),
+      );
+    const first = await uc.importLegacyAccounts({ rows: file(), dryRun: false });
+    expect(first).toMatchObject({ read: 11, inserted: 4, updated: 0, unchanged: 0, skipped: 0 });
+    expect(first).toMatchObject({ emailMissing: 1, emailInvalid: 1, emailShared: 2 });
+    expect(first.rejected).toEqual([
+      { line: 3, reason: 'invalid customer_number "50a"' },
+      { line: 4, reason: 'invalid username "con espacio"' },
+      { line: 5, reason: 'unknown or malformed password_hash scheme "rot13"' },
+      { line: 6, reason: 'missing password_hash' },
+      { line: 9, reason: 'duplicate customer_number 500 (first at line 2)' },
+      { line: 10, reason: 'duplicate username NUEVO (first at line 2)' },
+      { line: 11, reason: 'username dbarronrmz1 belongs to customer 2242455' },
+    ]);
+    expect((await account('nuevo')).status).toBe('legacy');
+    const second = await uc.importLegacyAccounts({ rows: file(), dryRun: false });
+    expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+  });
+
+  it('never touches pending or migrated accounts; updates changed legacy ones; dry-run writes nothing', async () => {
+    const { uc, migrate, account } = await setup();
+    await migrate();
+    const before = await account();
+    const dry = await uc.importLegacyAccounts({
+      rows: rows(
+        row(2, {
+          customer_number: DIEGO.customerNumber,
+          username: DIEGO.username,
+          password_hash: 'plain:otra',
+        }),
+        row(3, {
+          customer_number: '100',
+          username: 'SinCorreo',
+          email: 'ya@tiene.mx',
+          password_hash: 'plain:legacy-pass',
+        }),
+      ),
+      dryRun: true,
+    });
+    expect(dry).toMatchObject({ skipped: 1, updated: 1 });
+    expect((await account('SinCorreo')).registeredEmail).toBeNull();
+    await uc.importLegacyAccounts({
+      rows: rows(
+        row(3, {
+          customer_number: '100',
+          username: 'SinCorreo',
+          email: 'ya@tiene.mx',
+          password_hash: 'plain:legacy-pass',
+        }),
+      ),
+      dryRun: false,
+    });
+    expect((await account('SinCorreo')).registeredEmail).toBe('ya@tiene.mx');
+    expect(await account()).toEqual(before);
+  });
+});
