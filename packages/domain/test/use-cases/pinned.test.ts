@@ -42,6 +42,66 @@ describe('sessions and password changes', () => {
   });
 });
 
+describe('sessions (found by the domain mutation run)', () => {
+  it('switches to another customer number of the login, and only to one of them', async () => {
+    const s = await setup();
+    await s.migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    await s.migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
+    const r = (
+      await s.uc.logIn({ identifier: 'admin@flotillas.mx', password: NEW_PASSWORD, context: ctx })
+    ).unwrap();
+    if (r.kind !== 'signed_in') throw new Error(r.kind);
+    expect(r.customerNumbers).toEqual(['102', '103']);
+    const token = r.sessionToken;
+    const switched = (await s.uc.selectCustomerNumber({ token, customerNumber: ' 103 ' })).unwrap();
+    expect(switched).toMatchObject({
+      customerNumber: '103',
+      customerNumbers: ['102', '103'],
+      session: { customerNumber: '103' },
+    });
+    expect((await s.uc.validateSession({ token })).unwrap().customerNumber).toBe('103');
+    expect(
+      errorOf(await s.uc.selectCustomerNumber({ token, customerNumber: DIEGO.customerNumber })),
+    ).toEqual({ code: 'not_found' });
+    expect((await s.uc.validateSession({ token })).unwrap().customerNumber).toBe('103');
+    expect(
+      errorOf(await s.uc.selectCustomerNumber({ token: 'forged', customerNumber: '102' })),
+    ).toEqual({ code: 'session_invalid' });
+  });
+
+  it('refuses an empty or oversized token without a look-up; ends exactly at the absolute expiry', async () => {
+    const s = await setup();
+    await s.migrate();
+    const { sessionToken } = await signInWithEmail(s);
+    const get = vi.spyOn(s.ports.sessions, 'get');
+    for (const token of ['', 'x'.repeat(201)])
+      expect(errorOf(await s.uc.validateSession({ token }))).toEqual({ code: 'session_invalid' });
+    expect(get).not.toHaveBeenCalled();
+    expect(errorOf(await s.uc.validateSession({ token: 'x'.repeat(200) })).code).toBe(
+      'session_invalid',
+    );
+    expect(get).toHaveBeenCalledTimes(1);
+    const valid = (await s.uc.validateSession({ token: sessionToken })).unwrap();
+    expect(valid.session.lastSeenAt).toEqual(s.ports.clock.now());
+    // slide to just before the 12 h end, then reach it exactly
+    for (let i = 0; i < 24; i++) {
+      s.ports.clock.advance(1799);
+      (await s.uc.validateSession({ token: sessionToken })).unwrap();
+    }
+    s.ports.clock.set(valid.session.expiresAt);
+    expect(errorOf(await s.uc.validateSession({ token: sessionToken })).code).toBe(
+      'session_invalid',
+    );
+  });
+
+  it('a log-out without a token deletes nothing', async () => {
+    const s = await setup();
+    const del = vi.spyOn(s.ports.sessions, 'delete');
+    (await s.uc.logOut({ token: '' })).unwrap();
+    expect(del).not.toHaveBeenCalled();
+  });
+});
+
 describe('sign-in', () => {
   it('a code exhausted by wrong tries is never handed over again: the next sign-in sends a new one', async () => {
     const s = await setup();
@@ -230,6 +290,46 @@ describe('codes', () => {
     expect(errorOf(await s.complete(other.flowToken, s.codeFor('admin@flotillas.mx')))).toEqual({
       code: 'password_rejected',
       reasons: [{ kind: 'too_common', feedback: 'Evita tu nombre.' }],
+    });
+  });
+});
+
+describe('the audit trail and the emails of a recovery (found by the domain mutation run)', () => {
+  it('records each step with its action and detail; the email names every customer number', async () => {
+    const s = await setup();
+    await s.migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    await s.migrate('flotilla02', 'legacy-pass', 'admin@flotillas.mx');
+    s.ports.clock.advance(61);
+    const since = s.ports.audit.entries().length;
+    const { flowToken } = (
+      await s.uc.requestRecovery({ identifier: 'admin@flotillas.mx', context: ctx })
+    ).unwrap();
+    const code = s.codeFor('admin@flotillas.mx');
+    const complete = (c: string) =>
+      s.uc.completeRecovery({
+        flowToken,
+        code: c,
+        newPassword: 'otra frase bastante larga',
+        confirmation: 'otra frase bastante larga',
+        context: ctx,
+      });
+    await complete(s.wrong(code));
+    (await complete(code)).unwrap();
+    await s.uc.logIn({
+      identifier: 'admin@flotillas.mx',
+      password: 'otra frase bastante larga',
+      context: ctx,
+    });
+    const trail = s.ports.audit.entries().slice(since);
+    expect(trail.map((e) => [e.action, e.detail])).toEqual([
+      ['recovery_requested', {}],
+      ['code_failed', { attempts: 1 }],
+      ['recovery_completed', {}],
+      ['login_succeeded', {}],
+    ]);
+    expect(s.ports.outbox.messages().at(-1)?.email).toMatchObject({
+      template: 'password_changed',
+      data: { customerNumbers: ['102', '103'] },
     });
   });
 });
