@@ -315,6 +315,7 @@ describe('the audit trail and the emails of a recovery (found by the domain muta
       });
     await complete(s.wrong(code));
     (await complete(code)).unwrap();
+    await s.uc.logIn({ identifier: 'admin@flotillas.mx', password: 'nope', context: ctx });
     await s.uc.logIn({
       identifier: 'admin@flotillas.mx',
       password: 'otra frase bastante larga',
@@ -325,6 +326,7 @@ describe('the audit trail and the emails of a recovery (found by the domain muta
       ['recovery_requested', {}],
       ['code_failed', { attempts: 1 }],
       ['recovery_completed', {}],
+      ['login_failed', { consecutive: 1 }],
       ['login_succeeded', {}],
     ]);
     expect(s.ports.outbox.messages().at(-1)?.email).toMatchObject({
