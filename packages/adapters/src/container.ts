@@ -19,6 +19,7 @@ import {
   type UseCases,
 } from '@renueva/domain';
 import { Container } from 'inversify';
+import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
@@ -34,6 +35,7 @@ import { type Dispatcher, startDispatcher } from './mail/dispatcher.js';
 import { PostmarkMailer } from './mail/postmark-mailer.js';
 import type { RenderOptions } from './mail/templates.js';
 import { createMemoryStore } from './memory/index.js';
+import { Metrics, portsSnapshot, type StoreSnapshot } from './metrics.js';
 import {
   memoryRateLimiters,
   postgresRateLimiters,
@@ -63,6 +65,8 @@ export interface Renueva {
   demoAccounts: DemoAccount[];
   /** The HTTP layer's rate limiters: shared through PostgreSQL, else in this process. */
   rateLimiters: RateLimiterFactory;
+  /** The Prometheus metrics, when `METRICS_PORT` or `METRICS_TOKEN` asks for them; else null (nothing counted). */
+  metrics: Metrics | null;
   /** The store answers. */
   isReady(): Promise<boolean>;
   /** Starts the outbox dispatcher loop (serve runs it; CLI commands do not). */
@@ -122,15 +126,22 @@ interface Store {
   audit: AuditLog;
   deliveryEvents: DeliveryEvents;
   rateLimiters: RateLimiterFactory;
+  /** The funnel and the outbox, for the metrics (read on scrape). */
+  snapshot(): Promise<StoreSnapshot>;
+  /** The PostgreSQL pool, for the metrics; null without one. */
+  pool: pg.Pool | null;
   isReady(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 async function openStore(config: Config, box: SecretBox): Promise<Store> {
   if (config.store.kind === 'memory') {
+    const store = createMemoryStore();
     return {
-      ...createMemoryStore(),
+      ...store,
       rateLimiters: memoryRateLimiters,
+      snapshot: () => portsSnapshot(store),
+      pool: null,
       isReady: async () => true,
       close: async () => undefined,
     };
@@ -141,13 +152,20 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
       : { dataDir: config.store.dataDir },
   );
   await migrate(db);
+  const accounts = new PostgresAccountRepository(db, box);
+  const outbox = new PostgresOutbox(db, box);
   return {
-    accounts: new PostgresAccountRepository(db, box),
+    accounts,
     sessions: new PostgresSessionStore(db),
-    outbox: new PostgresOutbox(db, box),
+    outbox,
     audit: new PostgresAuditLog(db),
     deliveryEvents: new PostgresDeliveryEvents(db),
     rateLimiters: db.pool ? postgresRateLimiters(db.pool) : memoryRateLimiters,
+    snapshot: async () => {
+      const [counts, depth] = await Promise.all([accounts.countByStatus(), outbox.depth()]);
+      return { accounts: counts, outbox: depth };
+    },
+    pool: db.pool,
     isReady: () =>
       db.query('select 1').then(
         () => true,
@@ -206,8 +224,17 @@ export async function createRenueva(
   bind<Store>(T.database).toResolvedValue(openStore, [T.config, T.secretBox]);
   bind<Clock>(T.clock).toConstantValue(new SystemClock());
   bind(T.secrets).toResolvedValue((secret: string) => new NodeSecrets(secret), [T.secret]);
+  // counted only when someone may read them: nothing is paid for metrics nobody exposes
+  let metrics: Metrics | null = null;
   // one bound for all CPU-heavy password work: argon2id hashing and slow legacy schemes
-  const passwordWork = new WorkLimiter();
+  const passwordWork = new WorkLimiter({
+    observer: config.metrics
+      ? {
+          waited: (s) => metrics?.passwordWork.waited(s),
+          rejected: () => metrics?.passwordWork.rejected(),
+        }
+      : undefined,
+  });
   bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create(passwordWork));
   bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier(passwordWork));
   bind(T.strength).toResolvedValue(() => new ZxcvbnPasswordStrength());
@@ -237,24 +264,39 @@ export async function createRenueva(
       clock: Clock,
       secrets: Secrets,
       mailer: Mailer,
-    ) => ({
-      accounts: store.accounts,
-      sessions: store.sessions,
-      outbox: store.outbox,
-      audit: store.audit,
-      deliveryEvents: store.deliveryEvents,
-      hasher,
-      legacy,
-      strength,
-      clock,
-      secrets,
-      mailer,
-      policies: config.policies,
-      ...overrides,
-    }),
+    ): Ports => {
+      const ports: Ports = {
+        accounts: store.accounts,
+        sessions: store.sessions,
+        outbox: store.outbox,
+        audit: store.audit,
+        deliveryEvents: store.deliveryEvents,
+        hasher,
+        legacy,
+        strength,
+        clock,
+        secrets,
+        mailer,
+        policies: config.policies,
+        ...overrides,
+      };
+      if (!config.metrics) return ports;
+      metrics = new Metrics({
+        store: () => store.snapshot(),
+        hashQueue: () => passwordWork.load,
+        pool: store.pool,
+        clock: ports.clock,
+        onError: (err) =>
+          container.get<Logger>(T.logger).warn({ err }, 'metrics: reading the store failed'),
+      });
+      return metrics.meterPorts(ports);
+    },
     [T.database, T.hasher, T.legacy, T.strength, T.clock, T.secrets, T.mailer],
   );
-  bind<UseCases>(T.useCases).toResolvedValue((ports: Ports) => createUseCases(ports), [T.ports]);
+  bind<UseCases>(T.useCases).toResolvedValue(
+    (ports: Ports) => metrics?.meterUseCases(createUseCases(ports)) ?? createUseCases(ports),
+    [T.ports],
+  );
 
   const store = await container.getAsync<Store>(T.database);
   const ports = await container.getAsync<Ports>(T.ports);
@@ -285,6 +327,7 @@ export async function createRenueva(
     logger,
     demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],
     rateLimiters: store.rateLimiters,
+    metrics,
     isReady: () => store.isReady(),
     startDispatcher: () =>
       startDispatcher({

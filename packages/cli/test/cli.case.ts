@@ -271,6 +271,38 @@ export function cliContract(
     expect(cleared.undeliverable).toBe(before.undeliverable);
   }, 120_000);
 
+  it("a renewed customer number's bounced login email: set-email with that email clears it, another is refused", async () => {
+    const run = cli(env());
+    const file = join(dir(), 'bounced-login.csv');
+    writeFileSync(
+      file,
+      'customer_number,username,email,password_hash\n78,rebotado2,rebota2@correo.mx,plain:secreto-legado\n',
+    );
+    expect((await run('import', file)).code).toBe(0);
+    await withUseCases({}, async (r) => {
+      await renew(r, 'rebotado2', 'secreto-legado', 'rebota2@correo.mx');
+      await r.useCases.recordDeliveryEvent({
+        id: 'cli-test-hard-bounce-login',
+        kind: 'hard_bounce',
+        email: 'rebota2@correo.mx',
+        providerMessageId: 'pm-78',
+        detail: 'HardBounce',
+        at: new Date('2026-03-03T16:00:00Z'),
+      });
+    });
+    const marked = JSON.parse((await run('accounts', 'show', '78', '--json')).stdout);
+    expect(marked.undeliverable).toHaveLength(1);
+    const other = await run('accounts', 'set-email', '78', 'otra@correo.mx');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('already renewed');
+    const vouched = await run('accounts', 'set-email', '78', 'Rebota2@Correo.mx');
+    expect(vouched.code).toBe(0);
+    expect(vouched.stdout).toContain('vouched for again');
+    expect(
+      JSON.parse((await run('accounts', 'show', '78', '--json')).stdout).undeliverable,
+    ).toEqual([]);
+  }, 120_000);
+
   it('one email, two customer numbers: the import counts it; accounts show and unlock work on the login', async () => {
     const run = cli(env());
     const EMAIL = 'flota@empresa.mx';
@@ -505,6 +537,14 @@ export function cliContract(
     const again = JSON.parse((await run('hashes', 'wrap', '--json')).stdout);
     expect(again).toMatchObject({ wrapped: 0, skipped: 0, remaining: 0 });
     expect((await run('hashes', 'wrap')).stdout).toContain('weak hashes remaining');
+    // one audit entry per run (import --wrap, then three hashes wrap), with its counts
+    const runs = (await run('audit')).stdout
+      .split('\n')
+      .filter((l) => l.includes('legacy_hashes_wrapped'));
+    expect(runs).toHaveLength(4);
+    // (PostgreSQL's jsonb orders the detail's keys its own way)
+    for (const part of [/actor=cli:\S+/, /\bwrapped=2\b/, /\bskipped=0\b/, /\bremaining=0\b/])
+      expect(runs[1]).toMatch(part);
 
     await withUseCases(fresh, async (r) => {
       const hash = async (n: string) => {

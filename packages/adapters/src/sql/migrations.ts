@@ -194,4 +194,12 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       'CREATE INDEX delivery_events_email ON delivery_events (lower(email))',
     ],
   },
+  {
+    // audit export by customer or email filters on login_id; the metrics count dead emails
+    name: '005-audit-login-outbox-dead',
+    statements: [
+      'CREATE INDEX audit_log_login ON audit_log (login_id) WHERE login_id IS NOT NULL',
+      `CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'`,
+    ],
+  },
 ];

@@ -181,7 +181,7 @@ export async function accountsSetEmail(
     const e = result.error;
     const reasons: Partial<Record<typeof e.code, string>> = {
       not_found: `no account with customer number ${customerNumber}`,
-      already_migrated: `customer ${customerNumber} is already renewed: the login email is not changed here`,
+      already_migrated: `customer ${customerNumber} is already renewed: the login email is not changed here (give the login's own email to clear a bounce mark on it)`,
       invalid_input: e.code === 'invalid_input' ? `${e.field}: ${e.message}` : '',
     };
     throw new CliError(
@@ -190,11 +190,9 @@ export async function accountsSetEmail(
     );
   }
   const d = describeAccount(result.value);
-  print(
-    ctx.io,
-    options.json,
-    d,
-    () =>
-      `Customer ${d.customerNumber} (${d.username}): email set to ${d.registeredEmail}; status ${d.status}.`,
+  print(ctx.io, options.json, d, () =>
+    d.status === 'migrated'
+      ? `Customer ${d.customerNumber} (${d.username}) is renewed: its login email is vouched for again; any bounce or complaint mark on it is cleared.`
+      : `Customer ${d.customerNumber} (${d.username}): email set to ${d.registeredEmail}; status ${d.status}.`,
   );
 }

@@ -21,6 +21,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
       logger: renueva.logger,
       clock: renueva.clock,
       rateLimiters: renueva.rateLimiters,
+      metrics: renueva.metrics,
       options: {
         publicUrl: config.publicUrl,
         portalName: config.portalName,
@@ -28,11 +29,21 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
         support: config.support,
         trustProxy: config.trustProxy,
         postmarkWebhook: config.postmarkWebhook,
+        // on the portal's port only behind a token, and only when they have no port of their own
+        metricsToken: config.metrics?.port === null ? config.metrics.token : null,
       },
     },
     {
       port: config.port,
       hostname: config.host,
+      metrics:
+        config.metrics?.port != null
+          ? {
+              port: config.metrics.port,
+              hostname: config.metrics.host,
+              token: config.metrics.token,
+            }
+          : null,
       handleSignals: true,
       onClose: async () => {
         await dispatcher.stop();
@@ -50,6 +61,8 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   ctx.io.out(
     `Renueva is serving ${config.portalName} on ${server.url} (${store}, ${config.mailer.kind} mailer)`,
   );
+  if (server.metricsUrl) ctx.io.out(`Prometheus metrics at ${server.metricsUrl}/metrics`);
+  else if (config.metrics) ctx.io.out(`Prometheus metrics at ${server.url}/metrics (bearer token)`);
   if (renueva.mailbox)
     ctx.io.out(`Emails are printed here and shown at ${server.url}/_dev/mailbox`);
   if (renueva.demoAccounts.length > 0) {
