@@ -112,6 +112,30 @@ describe('SecretBox', () => {
     parts[3] = Buffer.from('999999').toString('base64url');
     expect(box.open(parts.join('.'))).toBeNull();
     expect(box.open('garbage')).toBeNull();
+    // a format version it does not know is refused, even with valid parts
+    expect(box.open(sealed.replace(/^v1\./, 'v2.'))).toBeNull();
+  });
+});
+
+describe('NodeSecrets, across versions', () => {
+  it('keeps the HMAC of stored codes and tokens stable: HKDF-SHA256 of the secret, info "hmac"', () => {
+    // computed independently (node:crypto hkdfSync + createHmac, 2026-11-26); a change here
+    // would end every session and flow that a previous version stored
+    const secrets = new NodeSecrets(SECRET);
+    expect(secrets.mac('482913')).toBe(
+      'f742825e2c50d7a94ac013c0ef0ca059c62369d3ac3cb2acd427d34093473486',
+    );
+    expect(secrets.mac('contraseña')).toBe(
+      'baa53c1f81c9937c2a05bc18e496aa9ab9964d099ee24947faa72c7685122768',
+    );
+  });
+
+  it('draws a fresh random UUID each time', () => {
+    const secrets = new NodeSecrets(SECRET);
+    const ids = Array.from({ length: 50 }, () => secrets.uuid());
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(50);
   });
 });
 

@@ -182,6 +182,48 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
     expect((await ports.accounts.findLoginByEmail('diego@oxxogas.com'))?.failedLogins).toBe(5);
   });
 
+  it('a claim skips the rows another claim holds locked, and never waits for them', async () => {
+    const database = await open();
+    await database.query(
+      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
+    );
+    const box = new SecretBox(TEST_SECRET);
+    const seeded = sqlPorts(database);
+    await seedLegacyAccounts(
+      seeded,
+      Array.from({ length: 6 }, (_, i) => ({
+        username: `u${i}`,
+        password: 'legacy-pass',
+        customerNumber: String(i + 1),
+        email: `u${i}@x.mx`,
+      })),
+    );
+    const seededUc = createUseCases(seeded);
+    for (let i = 0; i < 6; i++)
+      (
+        await seededUc.logIn({ identifier: `u${i}`, password: 'legacy-pass', context: ctx })
+      ).unwrap();
+    const now = seeded.clock.now();
+    const lease = new Date(now.getTime() + 60_000);
+    const ids = (messages: { id: string }[]) => messages.map((m) => m.id).sort();
+    // the first claim's transaction stays open (its row locks held, its lease not yet
+    // visible) while a second dispatcher claims on another connection
+    const [first, second] = await database.transaction(
+      async (tx) => {
+        const held = await new PostgresOutbox(tx as unknown as Database, box).claim(now, lease, 4);
+        const other = new PostgresOutbox(database, box).claim(now, lease, 10);
+        const waited = new Promise<'waited'>((resolve) => setTimeout(resolve, 5000, 'waited'));
+        const outcome = await Promise.race([other, waited]);
+        if (outcome === 'waited') throw new Error("the second claim waited for the first's locks");
+        return [held, outcome];
+      },
+      { rollback: true },
+    );
+    expect(first).toHaveLength(4);
+    expect(second).toHaveLength(2);
+    expect(ids([...first, ...second])).toEqual(ids(await seeded.outbox.list({ limit: 10 })));
+  });
+
   it('two dispatchers on one server never send a message twice', async () => {
     const database = await open();
     await database.query(

@@ -25,8 +25,14 @@ import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 
-/** Bounds on work factors read from imported hashes: a hostile row must not DoS us. */
-const MAX_PBKDF2_ITERATIONS = 2_000_000;
+/**
+ * Bounds on work factors read from imported hashes, checked at import and again at every
+ * verification: a hostile or absurd row (bcrypt cost 31, PBKDF2 with millions of
+ * iterations) must not make one sign-in burn the CPU for minutes. Each bound is about a
+ * second or two of one core at most (ADR 0005 has the measurements).
+ */
+export const MAX_BCRYPT_COST = 14;
+export const MAX_PBKDF2_ITERATIONS = 1_200_000;
 const MAX_ARGON2_MEMORY_KIB = 262_144;
 const MAX_ARGON2_TIME = 10;
 /** The longest salt we read after an LDAP `{SSHA}`/`{SMD5}` digest (OpenLDAP uses 4 or 8 bytes). */
@@ -137,15 +143,18 @@ function parseArgon2(stored: string): Scheme | null {
   return { kind: 'argon2', hash: stored };
 }
 
-const BCRYPT = /^\$2([abxy])\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/;
+const BCRYPT = /^\$2([abxy])\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
 /** A crypt(3)-style string: bcrypt, md5-crypt, sha256/512-crypt (alone or after LDAP `{CRYPT}`). */
 function parseCrypt(stored: string): Scheme | null {
   const bcrypt = BCRYPT.exec(stored);
-  if (bcrypt)
+  if (bcrypt) {
+    const cost = Number(bcrypt[2]);
+    if (cost < 4 || cost > MAX_BCRYPT_COST) return null;
     return bcrypt[1] === 'x'
       ? { kind: 'bcrypt-2x', hash: `$2b$${stored.slice(4)}` }
       : { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') };
+  }
   const md5 = MD5_CRYPT.exec(stored);
   if (md5) {
     const salt = md5[1]!;
