@@ -9,7 +9,7 @@ import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
 import { rateLimits } from './limits.js';
-import { REQUEST_REFUSED } from './messages.js';
+import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
 import { SCRIPT_HASH } from './pages/script.js';
@@ -48,7 +48,13 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 
-  const failure = (path: string, status: ContentfulStatusCode, code: string, message: string) =>
+  const failure = (
+    path: string,
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    title = 'Error',
+  ) =>
     isApi(path) || isWebhook(path)
       ? Response.json(
           { error: { code, message } },
@@ -58,8 +64,8 @@ export function createApp(deps: AppDeps) {
           (
             <MessagePage
               site={options}
-              title="Error"
-              notice={{ kind: 'error', title: 'Error', text: message }}
+              title={title}
+              notice={{ kind: 'error', title, text: message }}
             />
           ).toString(),
           {
@@ -147,7 +153,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) =>
     failure(c.req.path, 404, 'not_found', 'No encontramos la página que buscas.'),
   );
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       const message =
@@ -157,6 +163,19 @@ export function createApp(deps: AppDeps) {
             ? 'La solicitud no es válida (revisa que el cuerpo sea JSON bien formado).'
             : 'No pudimos procesar la solicitud.';
       return failure(c.req.path, status, status === 403 ? 'forbidden' : 'bad_request', message);
+    }
+    // the store does not answer (PostgreSQL restarting, the network): not a bug, a
+    // moment to wait. Asked only on this path, so it costs nothing when all is well.
+    if (!(await deps.isReady().catch(() => false))) {
+      const res = failure(
+        c.req.path,
+        503,
+        'unavailable',
+        REQUEST_REFUSED.unavailable,
+        'Servicio no disponible',
+      );
+      res.headers.set('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+      return res;
     }
     // a 5xx is a bug: log it (never the body: it may hold a password), answer generically
     deps.logger.error({ err: error, path: c.req.path, method: c.req.method }, 'unhandled error');

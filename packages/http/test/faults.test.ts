@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { createRenueva } from '@renueva/adapters';
+import { freshPostgresUrl, requirePostgres } from '@renueva/adapters/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { createApp } from '../src/index.js';
 import { DIEGO, testApp } from './setup.js';
+
+const postgres = requirePostgres();
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -76,5 +82,103 @@ describe('forged cookies are treated as absent', () => {
     await t.post('/iniciar-sesion', { identificador: DIEGO.username, contrasena: DIEGO.password });
     const res = await t.get('/renovacion');
     expect(res.status).toBe(200);
+  });
+});
+
+describe.skipIf(!postgres)('PostgreSQL down', () => {
+  /** A TCP relay to the test server: "stopping PostgreSQL" is closing it and its sockets. */
+  async function relay(target: URL) {
+    const sockets = new Set<Socket>();
+    let up = true;
+    const server = createServer((client) => {
+      if (!up) return client.destroy();
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    return {
+      url: (() => {
+        const u = new URL(target);
+        u.hostname = '127.0.0.1';
+        u.port = String(port);
+        return u.toString();
+      })(),
+      stop: () => {
+        up = false;
+        for (const s of sockets) s.destroy();
+      },
+      start: () => {
+        up = true;
+      },
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('database-backed requests answer 503 with Retry-After (a Spanish page for forms), and recover', async () => {
+    const link = await relay(new URL(await freshPostgresUrl()));
+    const renueva = await createRenueva(
+      { DATABASE_URL: link.url, LOG_LEVEL: 'silent', RENUEVA_SECRET: 'x'.repeat(32) },
+      {},
+    );
+    const errors: unknown[] = [];
+    const app = createApp({
+      useCases: renueva.useCases,
+      policies: renueva.policies,
+      mailbox: null,
+      isReady: renueva.isReady,
+      logger: { error: (e) => errors.push(e) },
+      clock: renueva.clock,
+    });
+    const form = (path: string, body: Record<string, string>) =>
+      app.request(path, {
+        method: 'POST',
+        body: new URLSearchParams(body),
+        headers: {
+          origin: 'http://localhost',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+    const json = (path: string, body: unknown) =>
+      app.request(`/api/v1${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    try {
+      expect((await json('/sessions', { identifier: 'nadie', password: 'x' })).status).toBe(401);
+      link.stop();
+      const answers = [
+        await json('/sessions', { identifier: 'nadie', password: 'x' }),
+        await json('/recovery', { identifier: 'nadie@example.mx' }),
+        await app.request('/api/v1/session', { headers: { authorization: 'Bearer abc' } }),
+        await form('/iniciar-sesion', { identificador: 'nadie', contrasena: 'x' }),
+        await form('/recuperacion', { identificador: 'nadie' }),
+        await app.request('/readyz'),
+      ];
+      for (const res of answers) {
+        expect(res.status, res.url).toBe(503);
+      }
+      for (const res of answers.slice(0, 5)) expect(res.headers.get('retry-after')).toBe('5');
+      expect(await answers[0]?.json()).toMatchObject({ error: { code: 'unavailable' } });
+      expect(await answers[3]?.text()).toContain('Inténtalo de nuevo en un momento');
+      expect(errors).toEqual([]);
+      link.start();
+      await vi.waitFor(
+        async () =>
+          expect((await json('/sessions', { identifier: 'nadie', password: 'x' })).status).toBe(
+            401,
+          ),
+        { timeout: 10_000, interval: 200 },
+      );
+    } finally {
+      await renueva.close();
+      await link.close();
+    }
   });
 });

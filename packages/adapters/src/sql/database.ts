@@ -145,6 +145,8 @@ export async function openDatabase(
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
       max: target.maxConnections ?? 10,
+      // a server that does not answer fails the request (a 503) instead of holding it
+      connectionTimeoutMillis: 3000,
     });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     return new PostgresDatabase(pool);
