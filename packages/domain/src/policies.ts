@@ -28,6 +28,16 @@ export const policiesSchema = z
     loginFailureCap: z.number().int().min(10).max(1000).default(100),
     sessionIdleSeconds: seconds.default(1800),
     sessionAbsoluteSeconds: seconds.default(43_200),
+    /** Sign-in and recovery requests per client IP per minute (HTTP; a 429 past it). */
+    rateLimitPerIpPerMinute: z.number().int().min(1).max(100_000).default(60),
+    /** Sign-in and recovery requests per identifier per minute, known or not. */
+    rateLimitPerIdentifierPerMinute: z.number().int().min(1).max(1000).default(10),
+    /**
+     * The least time a sign-in answer takes, whatever the identifier: it must exceed the
+     * slowest password check (a legacy bcrypt cost 12 is ~0.2 s), so that timing does not
+     * tell an unknown identifier, a legacy scheme or a renewed login apart (ADR 0014).
+     */
+    signInFloorMs: z.number().int().min(0).max(5000).default(300),
     /** Outbox delivery: attempts before a message is dead, and the first retry delay. */
     emailMaxAttempts: z.number().int().min(1).max(50).default(8),
     emailRetryBaseSeconds: seconds.default(30),

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
@@ -40,11 +40,33 @@ function allowedMethods(app: Hono): (path: string) => string[] {
   };
 }
 
+/**
+ * Serves a GET answer that depends on nothing in the request (no query string) from
+ * memory: the first such request goes through the app and its answer is kept.
+ */
+function constantAnswer(): MiddlewareHandler {
+  let kept: { body: string; status: number; headers: [string, string][] } | null = null;
+  return async (c, next) => {
+    if (c.req.url.includes('?')) return next();
+    if (kept) return new Response(kept.body, { status: kept.status, headers: kept.headers });
+    await next();
+    const res = c.res;
+    if (res.status === 200 && !res.headers.has('set-cookie'))
+      kept = { body: await res.clone().text(), status: 200, headers: [...res.headers] };
+  };
+}
+
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
   const options = resolveOptions(deps.options);
   const jar = cookieJar(options);
-  const limit = rateLimits(options, deps.rateLimiters);
+  const limit = rateLimits(
+    {
+      perIp: deps.policies.rateLimitPerIpPerMinute,
+      perIdentifier: deps.policies.rateLimitPerIdentifierPerMinute,
+    },
+    deps.rateLimiters,
+  );
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 
@@ -74,6 +96,10 @@ export function createApp(deps: AppDeps) {
           },
         );
 
+  // Answers that are the same for every request: built once (through the whole chain
+  // below, so with the same headers) and served from memory after that.
+  app.get('/healthz', constantAnswer());
+  app.get('/iniciar-sesion', constantAnswer());
   app.use(
     '*',
     secureHeaders({

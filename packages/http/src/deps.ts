@@ -75,8 +75,6 @@ export interface AppOptions {
   secureCookies: boolean;
   /** Take the client IP from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
-  /** Auth requests per IP per minute, and per identifier per minute. */
-  rateLimits: { perIp: number; perIdentifier: number };
   /** Largest request body accepted, in bytes (webhooks have their own, larger bound). */
   maxBodyBytes: number;
   /** Who may call `POST /webhooks/postmark`; null: nobody (the route answers 404). */
@@ -112,7 +110,6 @@ export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
     support: options.support ?? { email: null, phone: null, hours: null },
     secureCookies: options.secureCookies ?? publicUrl.startsWith('https:'),
     trustProxy: options.trustProxy ?? false,
-    rateLimits: options.rateLimits ?? { perIp: 60, perIdentifier: 10 },
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     postmarkWebhook: options.postmarkWebhook ?? null,
   };
