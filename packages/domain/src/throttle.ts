@@ -33,7 +33,11 @@ export const sendsInLastHour = (t: Throttle, now: Date): Date[] =>
  * When the next password attempt is allowed: null if now is fine, `locked` past the cap
  * (only a recovery or support unlocks it). Exponential after `loginFailuresBeforeBackoff`.
  */
-export function loginBlockedUntil(t: Throttle, now: Date, p: Policies): Date | null | 'locked' {
+export function loginBlockedUntil(
+  t: Pick<Throttle, 'failedLogins' | 'lastFailedLoginAt'>,
+  now: Date,
+  p: Policies,
+): Date | null | 'locked' {
   if (t.failedLogins >= p.loginFailureCap) return 'locked';
   const over = t.failedLogins - p.loginFailuresBeforeBackoff;
   if (over < 0 || !t.lastFailedLoginAt) return null;

@@ -169,6 +169,7 @@ describe('the public API', () => {
         "Throttle",
         "Transition",
         "UndeliverableEmail",
+        "UnknownIdentifier",
         "UseCases",
         "ValidSession",
         "Versioned",

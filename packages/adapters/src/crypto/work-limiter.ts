@@ -25,6 +25,11 @@ export class WorkLimiter {
     this.#capacity = this.#limit.concurrency + Math.max(0, options.maxQueue ?? 64);
   }
 
+  /** Whether `run` called now would answer `busy` at once. */
+  saturated(): boolean {
+    return this.#inFlight >= this.#capacity;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {
     if (this.#inFlight >= this.#capacity) return Err({ code: 'busy', retryAfterSeconds: 1 });
     this.#inFlight++;

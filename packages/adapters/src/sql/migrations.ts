@@ -194,4 +194,15 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       'CREATE INDEX delivery_events_email ON delivery_events (lower(email))',
     ],
   },
+  {
+    // the sign-in back-off of identifiers nobody holds, by keyed hash (ADR 0014)
+    name: '005-unknown-identifiers',
+    statements: [
+      `CREATE TABLE unknown_identifiers (
+        key text PRIMARY KEY,
+        failed_logins integer NOT NULL,
+        last_failed_login_at timestamptz
+      )`,
+    ],
+  },
 ];

@@ -303,6 +303,28 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
       expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
     });
 
+    it('counts failed sign-ins of unknown identifiers by key, each with its audit entry', async () => {
+      expect(await f.accounts.findUnknownIdentifier('key-1')).toBeNull();
+      const entry = (n: number) => ({
+        action: 'login_failed' as const,
+        accountId: null,
+        loginId: null,
+        at: at(n),
+        ip: '203.0.113.9',
+        detail: { reason: 'unknown_identifier' },
+      });
+      await f.accounts.recordUnknownIdentifierFailure('key-1', at(1), entry(1));
+      await f.accounts.recordUnknownIdentifierFailure('key-1', at(2), entry(2));
+      await f.accounts.recordUnknownIdentifierFailure('key-2', at(3), entry(3));
+      expect(await f.accounts.findUnknownIdentifier('key-1')).toEqual({
+        key: 'key-1',
+        failedLogins: 2,
+        lastFailedLoginAt: at(2),
+      });
+      expect((await f.accounts.findUnknownIdentifier('key-2'))?.failedLogins).toBe(1);
+      expect(await f.audit.countByAction(null)).toEqual({ login_failed: 3 });
+    });
+
     describe('importLegacy', () => {
       it('inserts, reports duplicates and owned usernames by line, counts email issues', async () => {
         await seed(f.accounts, [
