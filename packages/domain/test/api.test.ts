@@ -113,6 +113,7 @@ describe('the public API', () => {
         "ChallengeHolder",
         "Changes",
         "Clock",
+        "CodeFlow",
         "CodeInput",
         "Completed",
         "DeliveryEvent",

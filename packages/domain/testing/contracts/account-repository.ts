@@ -43,8 +43,8 @@ const newLogin = (email: string): Login => ({
   customerNumbers: [],
   failedLogins: 0,
   lastFailedLoginAt: null,
-  wrongCodes: 0,
-  wrongCodesSince: null,
+  wrongCodesAt: [],
+  anonymousWrongCodesAt: [],
   recentSends: [],
   version: 1,
   createdAt: at(2),
@@ -106,7 +106,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         registeredEmail: 'Diego@X.mx',
         version: 1,
         failedLogins: 0,
-        wrongCodes: 0,
+        wrongCodesAt: [],
+        anonymousWrongCodesAt: [],
         recentSends: [],
         createdAt: T0,
       });
@@ -145,8 +146,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         ...pending(a),
         failedLogins: 3,
         lastFailedLoginAt: at(5),
-        wrongCodes: 2,
-        wrongCodesSince: at(6),
+        wrongCodesAt: [at(5), at(6)],
+        anonymousWrongCodesAt: [at(6)],
       };
       (await saveAccount(f.accounts, p, a.version)).unwrap();
       expect(await f.accounts.findById(a.id)).toEqual(p);
@@ -161,8 +162,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         recovery: challenge(9),
         failedLogins: 4,
         lastFailedLoginAt: at(7),
-        wrongCodes: 1,
-        wrongCodesSince: at(8),
+        wrongCodesAt: [at(8)],
+        anonymousWrongCodesAt: [],
         recentSends: [at(7), at(8)],
         version: 2,
       };

@@ -238,8 +238,8 @@ export class MemoryAccountRepository implements AccountRepository {
           updatedAt: options.now,
           failedLogins: 0,
           lastFailedLoginAt: null,
-          wrongCodes: 0,
-          wrongCodesSince: null,
+          wrongCodesAt: [],
+          anonymousWrongCodesAt: [],
           recentSends: [],
         });
       } else if (
