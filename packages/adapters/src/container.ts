@@ -147,7 +147,9 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
     outbox: new PostgresOutbox(db, box),
     audit: new PostgresAuditLog(db),
     deliveryEvents: new PostgresDeliveryEvents(db),
-    rateLimiters: db.pool ? postgresRateLimiters(db.pool) : memoryRateLimiters,
+    // shared only when asked: in memory a sign-in costs no rate-limit round trips
+    rateLimiters:
+      db.pool && config.sharedRateLimits ? postgresRateLimiters(db.pool) : memoryRateLimiters,
     isReady: () =>
       db.query('select 1').then(
         () => true,
