@@ -148,7 +148,8 @@ export interface Session {
 
 /** Sessions of logins. Expiry is decided by `validateSession`, not by the store. */
 export interface SessionStore {
-  create(session: Session): Promise<void>;
+  /** Stores a new session, and `audit` entries with it in the same write (one round trip). */
+  create(session: Session, audit?: AuditEntry[]): Promise<void>;
   /** `null` when there is no such session (expired ones may still be returned). */
   get(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: Date): Promise<void>;

@@ -6,7 +6,7 @@ import {
   type Login,
   type PasswordHolder,
 } from '../account.js';
-import type { RequestContext } from '../effects.js';
+import type { AuditEntry, RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import { Err, Ok, type Result } from '../result.js';
 import { recordFailedLogin, recordSignIn } from '../sign-in.js';
@@ -191,10 +191,12 @@ async function signIn(
     rehashed = hashed.isOk() ? hashed.value : null; // busy: keep the old hash this time
   }
   let current: Login = login;
+  let auditWithSession: AuditEntry[] = [];
   const recorded = await retryOnConflict(async () => {
     if (current.failedLogins === 0 && !rehashed) {
-      // nothing to change: no write, so concurrent sign-ins never collide
-      await ports.audit.append([auditEntry('login_succeeded', current, clock.now(), ctx)]);
+      // nothing to change on the login, so concurrent sign-ins never collide: its audit
+      // entry goes with the session, in one write
+      auditWithSession = [auditEntry('login_succeeded', current, clock.now(), ctx)];
       return Ok(undefined);
     }
     const t = recordSignIn(current, rehashed, clock.now(), ctx);
@@ -210,7 +212,12 @@ async function signIn(
   // the password was proven: losing every race to reset the counter does not undo that
   if (recorded.isErr() && recorded.error.code !== 'conflict') return Err(recorded.error);
   const customerNumbers = [...current.customerNumbers];
-  const session = await startSession(ports, login.id, customerNumbers[0] as string);
+  const session = await startSession(
+    ports,
+    login.id,
+    customerNumbers[0] as string,
+    auditWithSession,
+  );
   return Ok({
     kind: 'signed_in',
     sessionToken: session.token,
