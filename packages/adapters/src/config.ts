@@ -39,7 +39,15 @@ const envSchema = z.object({
   RATE_LIMIT_STORE: z.enum(['process', 'postgres']).default('process'),
   /** `memory` is for tests and demos: nothing survives a restart. */
   STORE: z.enum(['sql', 'memory']).default('sql'),
-  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error:
+          'expected a PostgreSQL URL, postgres://user:password@host:5432/database (unset it to use the embedded store in DATA_DIR)',
+      })
+      .optional(),
+  ),
   DATA_DIR: z.string().min(1).default('./.renueva'),
   RENUEVA_SECRET: optionalString.pipe(
     z
@@ -64,6 +72,15 @@ const envSchema = z.object({
   POSTMARK_WEBHOOK_TOKEN: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters').max(200).optional(),
   ),
+  /** Who may read GET /metrics: a bearer token; absent with no METRICS_PORT: nobody. */
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  ),
+  /** Serve GET /metrics on this port (and nothing else there), not the portal's. */
+  METRICS_PORT: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(0).max(65_535).optional(),
+  ),
+  METRICS_HOST: optionalString,
   MAIL_FROM: z.string().default('Portal de Facturación <no-reply@localhost>'),
   PORTAL_NAME: z.string().trim().min(1).max(80).default('Portal de Facturación'),
   /** The logo in the pages' and emails' header; absent: the portal's name as text. */
@@ -111,6 +128,11 @@ export interface Config {
     basicAuth: { username: string; password: string } | null;
     token: string | null;
   } | null;
+  /**
+   * Who reads the Prometheus metrics: on their own port (`port`, on `host`), and/or on
+   * the portal's port behind a bearer token. Null: neither set, nothing is exposed.
+   */
+  metrics: { port: number | null; host: string; token: string | null } | null;
   portalName: string;
   brand: Brand;
   support: SupportContacts;
@@ -169,6 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       `${e.POSTMARK_WEBHOOK_USERNAME ? 'POSTMARK_WEBHOOK_PASSWORD' : 'POSTMARK_WEBHOOK_USERNAME'}: set both POSTMARK_WEBHOOK_USERNAME and POSTMARK_WEBHOOK_PASSWORD, or neither`,
     );
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
+    throw new ConfigError(
+      "METRICS_PORT: must differ from PORT (to serve the metrics on the portal's port, set only METRICS_TOKEN)",
+    );
+  if (e.METRICS_HOST && e.METRICS_PORT === undefined)
+    throw new ConfigError('METRICS_HOST: only used with METRICS_PORT; set it too');
   if (e.MAILER === 'postmark' && e.MAIL_FROM.includes('@localhost'))
     throw new ConfigError(
       'MAIL_FROM: set a sender address verified in Postmark when MAILER=postmark',
@@ -206,6 +234,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
                 ? { username: e.POSTMARK_WEBHOOK_USERNAME, password: e.POSTMARK_WEBHOOK_PASSWORD }
                 : null,
             token: e.POSTMARK_WEBHOOK_TOKEN ?? null,
+          }
+        : null,
+    metrics:
+      e.METRICS_PORT !== undefined || e.METRICS_TOKEN
+        ? {
+            port: e.METRICS_PORT ?? null,
+            host: e.METRICS_HOST ?? e.HOST,
+            token: e.METRICS_TOKEN ?? null,
           }
         : null,
     portalName: e.PORTAL_NAME,

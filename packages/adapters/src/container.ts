@@ -19,6 +19,7 @@ import {
   type UseCases,
 } from '@renueva/domain';
 import { Container } from 'inversify';
+import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { type Config, loadConfig } from './config.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
@@ -34,6 +35,7 @@ import { type Dispatcher, startDispatcher } from './mail/dispatcher.js';
 import { PostmarkMailer } from './mail/postmark-mailer.js';
 import type { RenderOptions } from './mail/templates.js';
 import { createMemoryStore } from './memory/index.js';
+import { Metrics, portsSnapshot, type StoreSnapshot } from './metrics.js';
 import {
   memoryRateLimiters,
   postgresRateLimiters,
@@ -59,10 +61,12 @@ export interface Renueva {
   /** The last emails, only with the console mailer (development). */
   mailbox: DevMailbox | null;
   logger: Logger;
-  /** The demo accounts when `DEMO_ACCOUNTS` is on and seeding was asked for (into an empty store). */
+  /** The demo accounts this start seeded (`DEMO_ACCOUNTS` on, seeding asked for, the store empty); else none. */
   demoAccounts: DemoAccount[];
   /** The HTTP layer's rate limiters: shared through PostgreSQL, else in this process. */
   rateLimiters: RateLimiterFactory;
+  /** The Prometheus metrics, when `METRICS_PORT` or `METRICS_TOKEN` asks for them; else null (nothing counted). */
+  metrics: Metrics | null;
   /** The store answers. */
   isReady(): Promise<boolean>;
   /** Starts the outbox dispatcher loop (serve runs it; CLI commands do not). */
@@ -122,15 +126,22 @@ interface Store {
   audit: AuditLog;
   deliveryEvents: DeliveryEvents;
   rateLimiters: RateLimiterFactory;
+  /** The funnel and the outbox, for the metrics (read on scrape). */
+  snapshot(): Promise<StoreSnapshot>;
+  /** The PostgreSQL pool, for the metrics; null without one. */
+  pool: pg.Pool | null;
   isReady(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-async function openStore(config: Config, box: SecretBox): Promise<Store> {
+async function openStore(config: Config, box: SecretBox, share: boolean): Promise<Store> {
   if (config.store.kind === 'memory') {
+    const store = createMemoryStore();
     return {
-      ...createMemoryStore(),
+      ...store,
       rateLimiters: memoryRateLimiters,
+      snapshot: () => portsSnapshot(store),
+      pool: null,
       isReady: async () => true,
       close: async () => undefined,
     };
@@ -138,18 +149,25 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
   const db: Database = await openDatabase(
     config.store.kind === 'postgres'
       ? { databaseUrl: config.store.url }
-      : { dataDir: config.store.dataDir },
+      : { dataDir: config.store.dataDir, share },
   );
   await migrate(db);
+  const accounts = new PostgresAccountRepository(db, box);
+  const outbox = new PostgresOutbox(db, box);
   return {
-    accounts: new PostgresAccountRepository(db, box),
+    accounts,
     sessions: new PostgresSessionStore(db),
-    outbox: new PostgresOutbox(db, box),
+    outbox,
     audit: new PostgresAuditLog(db),
     deliveryEvents: new PostgresDeliveryEvents(db),
     // shared only when asked: in memory a sign-in costs no rate-limit round trips
     rateLimiters:
       db.pool && config.sharedRateLimits ? postgresRateLimiters(db.pool) : memoryRateLimiters,
+    snapshot: async () => {
+      const [counts, depth] = await Promise.all([accounts.countByStatus(), outbox.depth()]);
+      return { accounts: counts, outbox: depth };
+    },
+    pool: db.pool,
     isReady: () =>
       db.query('select 1').then(
         () => true,
@@ -167,7 +185,11 @@ async function openStore(config: Config, box: SecretBox): Promise<Store> {
 export async function createRenueva(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<Ports> = {},
-  options: { seedDemoAccounts?: boolean } = {},
+  options: {
+    seedDemoAccounts?: boolean;
+    /** `serve`: offer the embedded store to the CLI on a unix socket in DATA_DIR (ADR 0013). */
+    shareEmbeddedStore?: boolean;
+  } = {},
 ): Promise<Renueva> {
   const config = loadConfig(env);
   // singletons: every port is built once (the store opens once)
@@ -205,11 +227,23 @@ export async function createRenueva(
     (secret: string) => new SecretBox(secret),
     [T.secret],
   );
-  bind<Store>(T.database).toResolvedValue(openStore, [T.config, T.secretBox]);
+  bind<Store>(T.database).toResolvedValue(
+    (c: Config, box: SecretBox) => openStore(c, box, options.shareEmbeddedStore ?? false),
+    [T.config, T.secretBox],
+  );
   bind<Clock>(T.clock).toConstantValue(new SystemClock());
   bind(T.secrets).toResolvedValue((secret: string) => new NodeSecrets(secret), [T.secret]);
+  // counted only when someone may read them: nothing is paid for metrics nobody exposes
+  let metrics: Metrics | null = null;
   // one bound for all CPU-heavy password work: argon2id hashing and slow legacy schemes
-  const passwordWork = new WorkLimiter();
+  const passwordWork = new WorkLimiter({
+    observer: config.metrics
+      ? {
+          waited: (s) => metrics?.passwordWork.waited(s),
+          rejected: () => metrics?.passwordWork.rejected(),
+        }
+      : undefined,
+  });
   bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create(passwordWork));
   bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier(passwordWork));
   bind(T.strength).toResolvedValue(() => new ZxcvbnPasswordStrength());
@@ -239,24 +273,39 @@ export async function createRenueva(
       clock: Clock,
       secrets: Secrets,
       mailer: Mailer,
-    ) => ({
-      accounts: store.accounts,
-      sessions: store.sessions,
-      outbox: store.outbox,
-      audit: store.audit,
-      deliveryEvents: store.deliveryEvents,
-      hasher,
-      legacy,
-      strength,
-      clock,
-      secrets,
-      mailer,
-      policies: config.policies,
-      ...overrides,
-    }),
+    ): Ports => {
+      const ports: Ports = {
+        accounts: store.accounts,
+        sessions: store.sessions,
+        outbox: store.outbox,
+        audit: store.audit,
+        deliveryEvents: store.deliveryEvents,
+        hasher,
+        legacy,
+        strength,
+        clock,
+        secrets,
+        mailer,
+        policies: config.policies,
+        ...overrides,
+      };
+      if (!config.metrics) return ports;
+      metrics = new Metrics({
+        store: () => store.snapshot(),
+        hashQueue: () => passwordWork.load,
+        pool: store.pool,
+        clock: ports.clock,
+        onError: (err) =>
+          container.get<Logger>(T.logger).warn({ err }, 'metrics: reading the store failed'),
+      });
+      return metrics.meterPorts(ports);
+    },
     [T.database, T.hasher, T.legacy, T.strength, T.clock, T.secrets, T.mailer],
   );
-  bind<UseCases>(T.useCases).toResolvedValue((ports: Ports) => createUseCases(ports), [T.ports]);
+  bind<UseCases>(T.useCases).toResolvedValue(
+    (ports: Ports) => metrics?.meterUseCases(createUseCases(ports)) ?? createUseCases(ports),
+    [T.ports],
+  );
 
   const store = await container.getAsync<Store>(T.database);
   const ports = await container.getAsync<Ports>(T.ports);
@@ -265,6 +314,7 @@ export async function createRenueva(
   const mailbox = await container.getAsync<DevMailbox | null>(T.mailbox);
 
   // only the portal seeds demo accounts (`renueva serve`), never an import or a stats run
+  let seeded = false;
   if (config.demoAccounts && options.seedDemoAccounts) {
     const counts = await ports.accounts.countByStatus();
     if (counts.legacy + counts.pending_renewal + counts.migrated === 0) {
@@ -273,6 +323,7 @@ export async function createRenueva(
         dryRun: false,
       });
       logger.info({ inserted: outcome.inserted }, 'demo legacy accounts seeded');
+      seeded = true;
     }
   }
 
@@ -285,8 +336,9 @@ export async function createRenueva(
     clock: ports.clock,
     mailbox,
     logger,
-    demoAccounts: config.demoAccounts && options.seedDemoAccounts ? demoAccounts : [],
+    demoAccounts: seeded ? demoAccounts : [],
     rateLimiters: store.rateLimiters,
+    metrics,
     isReady: () => store.isReady(),
     startDispatcher: () =>
       startDispatcher({

@@ -11,6 +11,13 @@ export * from './crypto/index.js';
 export { type DemoAccount, demoAccounts, demoImportRows } from './demo-accounts.js';
 export * from './mail/index.js';
 export * from './memory/index.js';
+export {
+  type MetricSources,
+  Metrics,
+  portsSnapshot,
+  type RequestObservation,
+  type StoreSnapshot,
+} from './metrics.js';
 export * from './rate-limits.js';
 export * from './sql/index.js';
 export { SystemClock } from './system-clock.js';

@@ -30,6 +30,34 @@ describe('loadConfig', () => {
     });
   });
 
+  it('exposes the metrics on their own port and/or behind a token; by default nowhere', () => {
+    expect(loadConfig({}).metrics).toBeNull();
+    const token = 'a-metrics-token-long-enough';
+    expect(loadConfig({ METRICS_TOKEN: token }).metrics).toEqual({
+      port: null,
+      host: '127.0.0.1',
+      token,
+    });
+    expect(loadConfig({ METRICS_PORT: '9464', HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+      token: null,
+    });
+    expect(
+      loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5', METRICS_TOKEN: token }).metrics,
+    ).toEqual({ port: 9464, host: '10.0.0.5', token });
+    for (const [env, message] of [
+      [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: must be at least 16 characters/],
+      [{ METRICS_PORT: 'nine' }, /^METRICS_PORT: /],
+      [{ METRICS_PORT: '70000' }, /^METRICS_PORT: /],
+      [{ METRICS_PORT: '3000' }, /^METRICS_PORT: must differ from PORT/],
+      [{ METRICS_HOST: '0.0.0.0' }, /^METRICS_HOST: only used with METRICS_PORT/],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(message);
+    }
+  });
+
   it('uses PostgreSQL when DATABASE_URL is set, memory when STORE=memory', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).store).toEqual({
       kind: 'postgres',

@@ -19,6 +19,8 @@ describe('createRenueva (composition root)', () => {
       expect(readFileSync(join(dir, 'secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
       const counts = await renueva.accounts.countByStatus();
       expect(counts.legacy).toBe(demoAccounts.length);
+      // what serve prints: the credentials it seeded
+      expect(renueva.demoAccounts).toEqual(demoAccounts);
 
       const diego = demoAccounts[0];
       if (!diego) throw new Error('no demo account');
@@ -68,6 +70,8 @@ describe('createRenueva (composition root)', () => {
     }
     // a restart keeps the data and the secret, and does not seed again
     const again = await createRenueva(env, {}, { seedDemoAccounts: true });
+    // nothing seeded this time, so nothing for serve to print
+    expect(again.demoAccounts).toEqual([]);
     expect(await again.accounts.countByStatus()).toMatchObject({
       legacy: demoAccounts.length - 1,
       migrated: 1,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ConfigError, DatabaseLockedError } from '@renueva/adapters';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
@@ -27,9 +28,13 @@ const port = (value: string) => {
   return Number(value);
 };
 
+/** This package's version (dist/main.js and src/main.ts both sit one level below package.json). */
+const VERSION: string = createRequire(import.meta.url)('../package.json').version;
+
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('renueva')
     .description('Move billing-portal customers from a legacy username login to an email login.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.out(s.trimEnd()),

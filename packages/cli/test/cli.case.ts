@@ -204,7 +204,10 @@ export function cliContract(
     const set = await run('accounts', 'set-email', '56', 'Nuevo@Correo.mx');
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('nu***@corr**.m*');
-    expect((await run('accounts', 'set-email', '56', 'malo')).code).toBe(2);
+    const malformed = await run('accounts', 'set-email', '56', 'malo');
+    expect(malformed.code).toBe(2);
+    // the operator reads English, never the portal's Spanish
+    expect(malformed.stderr.trim()).toBe('renueva: malo: not a valid email address');
     const missing = await run('accounts', 'set-email', '999', 'a@b.mx');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no account with customer number 999');
@@ -216,14 +219,24 @@ export function cliContract(
     const human = (await run('stats')).stdout;
     expect(human).toContain('migrated');
     expect(human).toMatch(/^Logins \(emails signing in\):\s+\d+$/m);
+    // headings stand alone; no line is a label with nothing after it
+    expect(human).toMatch(/^All time$/m);
+    expect(human).not.toMatch(/:\s*$/m);
+    expect(stats.activity.allTime.recoveriesRequested).toBeGreaterThanOrEqual(1);
+    expect(human).toMatch(/^ {2}recoveries requested \(logins\):\s+[1-9]\d*$/m);
 
     const list = JSON.parse((await run('outbox', 'list', '--json')).stdout);
     expect(list.length).toBeGreaterThan(0);
+    // recipients masked like accounts show, in JSON and for people
+    expect(list.map((e: { to: string }) => e.to)).toContain(maskEmail('diego@oxxogas.com'));
+    const listed = (await run('outbox', 'list')).stdout;
+    expect(listed).toContain(maskEmail('diego@oxxogas.com'));
+    expect(listed).not.toMatch(/[a-z]@[a-z]+\.[a-z]/i);
     expect(JSON.parse((await run('outbox', 'list', '--dead', '--json')).stdout)).toEqual([]);
     expect((await run('outbox', 'retry', '--all-dead')).stdout).toContain('0 email(s)');
     expect((await run('outbox', 'retry', '12345')).code).toBe(1);
     expect((await run('db', 'migrate')).stdout).toContain('up to date');
-  }, 120_000);
+  }, 180_000);
 
   it('a bounced address: accounts show and stats show it, set-email clears it', async () => {
     const run = cli(env());
@@ -269,6 +282,38 @@ export function cliContract(
     ).toEqual([]);
     const cleared = JSON.parse((await run('stats', '--json')).stdout).delivery;
     expect(cleared.undeliverable).toBe(before.undeliverable);
+  }, 120_000);
+
+  it("a renewed customer number's bounced login email: set-email with that email clears it, another is refused", async () => {
+    const run = cli(env());
+    const file = join(dir(), 'bounced-login.csv');
+    writeFileSync(
+      file,
+      'customer_number,username,email,password_hash\n78,rebotado2,rebota2@correo.mx,plain:secreto-legado\n',
+    );
+    expect((await run('import', file)).code).toBe(0);
+    await withUseCases({}, async (r) => {
+      await renew(r, 'rebotado2', 'secreto-legado', 'rebota2@correo.mx');
+      await r.useCases.recordDeliveryEvent({
+        id: 'cli-test-hard-bounce-login',
+        kind: 'hard_bounce',
+        email: 'rebota2@correo.mx',
+        providerMessageId: 'pm-78',
+        detail: 'HardBounce',
+        at: new Date('2026-03-03T16:00:00Z'),
+      });
+    });
+    const marked = JSON.parse((await run('accounts', 'show', '78', '--json')).stdout);
+    expect(marked.undeliverable).toHaveLength(1);
+    const other = await run('accounts', 'set-email', '78', 'otra@correo.mx');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('already renewed');
+    const vouched = await run('accounts', 'set-email', '78', 'Rebota2@Correo.mx');
+    expect(vouched.code).toBe(0);
+    expect(vouched.stdout).toContain('vouched for again');
+    expect(
+      JSON.parse((await run('accounts', 'show', '78', '--json')).stdout).undeliverable,
+    ).toEqual([]);
   }, 120_000);
 
   it('one email, two customer numbers: the import counts it; accounts show and unlock work on the login', async () => {
@@ -477,6 +522,58 @@ export function cliContract(
     expect((await run('--help')).code).toBe(0);
   }, 60_000);
 
+  it('imports each Unix, PHP and LDAP hash format as it is; each legacy password signs in', async () => {
+    const run = cli(env());
+    // published vectors (sources in packages/adapters/test/crypto-crypt-vectors.test.ts):
+    // passlib's md5_crypt, phpass and ldap_* tests, Drepper's SHA-crypt specification,
+    // Openwall phpass test.php and crypt_blowfish wrapper.c
+    const formats: [password: string, hash: string][] = [
+      ['test', '$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1'],
+      ['Hello world!', '$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5'],
+      [
+        'Hello world!',
+        '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.',
+      ],
+      ['test12345', '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'],
+      ['test1', '$H$9aaaaaSXBjgypwqm.JsMssPLiS8YQ00'],
+      ['secret', '{SSHA}0H+zTv8o4MR4H43n03eCsvw1luG8LdB7'],
+      ['helloworld', '{SHA}at+xg6SiyUovktq1redipHiJpaE='],
+      ['testing1234', '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE='],
+      ['helloworld', '{MD5}/F4DjTilcDIIVEHn/nAQsA=='],
+      ['', '{CRYPT}$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.'],
+      ['\u0451', '$2x$05$6bNw2HLQYeqHYyBfLMsv/OiwqTymGIGzFsA4hOTWebfehXHNprcAS'],
+      ['rasmuslerdorf', '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq'],
+    ];
+    const file = join(dir(), 'formats.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        ...formats.map(
+          ([, hash], i) => `${9_200_000 + i},formato${i},formato${i}@example.mx,${hash}`,
+        ),
+        // past the bound on sha512-crypt rounds: rejected with its line
+        `9299999,formato.lento,lento@example.mx,$6$rounds=999999999$salt$${'a'.repeat(86)}`,
+      ].join('\n'),
+    );
+    const report = join(dir(), 'formats-rejected.csv');
+    const imported = await run('import', file, '--json', '--report', report);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: formats.length });
+    expect(readFileSync(report, 'utf8')).toMatch(new RegExp(`^${formats.length + 2},`, 'm'));
+    await withUseCases({}, async (r) => {
+      for (const [i, [password]] of formats.entries()) {
+        expect(await errorOf(r, `formato${i}`, `${password}x`)).toBe('invalid_credentials');
+        const started = await r.useCases.logIn({
+          identifier: `formato${i}`,
+          password,
+          context: CONTEXT,
+        });
+        expect(started.isOk() && started.value.kind, formats[i]?.[1]).toBe('renewal_started');
+      }
+    });
+  }, 120_000);
+
   it('import --wrap and hashes wrap leave no weak hash; the passwords still sign in; stats count them', async () => {
     const fresh = await freshEnv();
     const run = cli(fresh);
@@ -505,6 +602,14 @@ export function cliContract(
     const again = JSON.parse((await run('hashes', 'wrap', '--json')).stdout);
     expect(again).toMatchObject({ wrapped: 0, skipped: 0, remaining: 0 });
     expect((await run('hashes', 'wrap')).stdout).toContain('weak hashes remaining');
+    // one audit entry per run (import --wrap, then three hashes wrap), with its counts
+    const runs = (await run('audit')).stdout
+      .split('\n')
+      .filter((l) => l.includes('legacy_hashes_wrapped'));
+    expect(runs).toHaveLength(4);
+    // (PostgreSQL's jsonb orders the detail's keys its own way)
+    for (const part of [/actor=cli:\S+/, /\bwrapped=2\b/, /\bskipped=0\b/, /\bremaining=0\b/])
+      expect(runs[1]).toMatch(part);
 
     await withUseCases(fresh, async (r) => {
       const hash = async (n: string) => {

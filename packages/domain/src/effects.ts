@@ -50,7 +50,9 @@ export type AuditAction =
   | 'unlocked'
   | 'imported'
   /** Support exported the audit trail with emails in full (`renueva audit --unmasked`). */
-  | 'audit_exported_unmasked';
+  | 'audit_exported_unmasked'
+  /** One run of wrapping the weak legacy hashes (`renueva hashes wrap`, `import --wrap`): its counts. */
+  | 'legacy_hashes_wrapped';
 
 /** One audited event, written with the save that caused it (or alone, for unknown users). */
 export interface AuditEntry {

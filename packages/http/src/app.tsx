@@ -10,6 +10,7 @@ import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
 import { rateLimits } from './limits.js';
 import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
+import { metricsRoute, requestMetrics } from './metrics.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
 import { SCRIPT_HASH } from './pages/script.js';
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps) {
           },
         );
 
+  // first, so every answer is counted, the ones a later middleware gives too
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   // Answers that are the same for every request: built once (through the whole chain
   // below, so with the same headers) and served from memory after that.
   app.get('/healthz', constantAnswer());
@@ -172,6 +175,8 @@ export function createApp(deps: AppDeps) {
     const ready = await deps.isReady().catch(() => false);
     return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
   });
+  if (deps.metrics && options.metricsToken)
+    app.route('/', metricsRoute(deps.metrics, options.metricsToken));
   app.route('/api/v1', apiRoutes(deps, options, limit));
   app.route('/webhooks', postmarkWebhook(deps, options.postmarkWebhook));
   app.route('/', pageRoutes(deps, options, jar, limit));

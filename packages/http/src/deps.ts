@@ -30,6 +30,15 @@ export type RateLimiterFactory = (options: {
   duration: number;
 }) => RateLimiter;
 
+/**
+ * The Prometheus metrics (`@renueva/adapters`' Metrics): the app reports every answer
+ * to it, and `GET /metrics` serves its exposition.
+ */
+export interface AppMetrics {
+  observeRequest(r: { method: string; route: string; status: number; seconds: number }): void;
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
 export interface AppLogger {
   error(obj: object, msg: string): void;
 }
@@ -79,6 +88,11 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** Who may call `POST /webhooks/postmark`; null: nobody (the route answers 404). */
   postmarkWebhook: PostmarkWebhookCredentials | null;
+  /**
+   * The bearer token `GET /metrics` asks for on this app; null: the portal serves no
+   * metrics (they are on their own port, or nowhere).
+   */
+  metricsToken: string | null;
 }
 
 /** Plain values the app is built from: handlers never see a container. */
@@ -92,6 +106,8 @@ export interface AppDeps {
   clock: Clock;
   /** Where the rate limits count: this process by default; PostgreSQL to share them. */
   rateLimiters?: RateLimiterFactory;
+  /** Where answers are counted and `/metrics` reads; absent: nothing is counted. */
+  metrics?: AppMetrics | null;
   options?: Partial<AppOptions>;
 }
 
@@ -112,5 +128,6 @@ export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
     trustProxy: options.trustProxy ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     postmarkWebhook: options.postmarkWebhook ?? null,
+    metricsToken: options.metricsToken ?? null,
   };
 }

@@ -1,45 +1,71 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
+import { createMetricsApp } from './metrics.js';
 
 export interface RunningServer {
   url: string;
+  /** Where `GET /metrics` answers on its own port; null when it has none. */
+  metricsUrl: string | null;
   /** Stops accepting connections and waits for in-flight requests. */
   close(): Promise<void>;
 }
 
-/** Serves the app on Node; SIGTERM/SIGINT close it gracefully when `handleSignals` is set. */
+async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  // a listen error (the port taken meanwhile) rejects instead of crashing the process
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch, port, hostname }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // idle keep-alive sockets would hold close() open
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }),
+  };
+}
+
+/**
+ * Serves the app on Node, and `deps.metrics` on their own port when `listen.metrics`
+ * says where; SIGTERM/SIGINT close it gracefully when `handleSignals` is set.
+ */
 export async function startServer(
   deps: AppDeps,
-  listen: {
+  listenOn: {
     port: number;
     hostname: string;
+    /** A port of its own for `GET /metrics` (with `token`, only for that bearer token). */
+    metrics?: { port: number; hostname: string; token: string | null } | null;
     handleSignals?: boolean;
     onClose?: () => Promise<void>;
   },
 ): Promise<RunningServer> {
   const app = createApp(deps);
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: listen.port, hostname: listen.hostname }, () =>
-      resolve(s),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const portal = await listen(app.fetch, listenOn.port, listenOn.hostname);
+  const metrics =
+    deps.metrics && listenOn.metrics
+      ? await listen(
+          createMetricsApp(deps.metrics, listenOn.metrics.token).fetch,
+          listenOn.metrics.port,
+          listenOn.metrics.hostname,
+        )
+      : null;
   let closing: Promise<void> | null = null;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // idle keep-alive sockets would hold close() open
-      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    }).then(() => listen.onClose?.());
+    closing ??= Promise.all([portal.close(), metrics?.close()]).then(() => listenOn.onClose?.());
     return closing;
   };
-  if (listen.handleSignals) {
+  if (listenOn.handleSignals) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void close());
   }
-  return {
-    url: `http://${listen.hostname.includes(':') ? `[${listen.hostname}]` : listen.hostname}:${port}`,
-    close,
-  };
+  return { url: portal.url, metricsUrl: metrics?.url ?? null, close };
 }

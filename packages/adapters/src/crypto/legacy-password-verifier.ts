@@ -10,6 +10,17 @@ import {
   type Result,
 } from '@renueva/domain';
 import { ARGON2ID_PARAMS } from './argon2-password-hasher.js';
+import { bcrypt2xKey } from './bcrypt-2x.js';
+import {
+  MAX_SHA_CRYPT_ROUNDS,
+  MD5_CRYPT,
+  md5Crypt,
+  PHPASS,
+  phpass,
+  phpassLog2,
+  SHA_CRYPT,
+  shaCrypt,
+} from './crypt-schemes.js';
 import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -18,12 +29,20 @@ const pbkdf2Async = promisify(pbkdf2);
 const MAX_PBKDF2_ITERATIONS = 2_000_000;
 const MAX_ARGON2_MEMORY_KIB = 262_144;
 const MAX_ARGON2_TIME = 10;
+/** The longest salt we read after an LDAP `{SSHA}`/`{SMD5}` digest (OpenLDAP uses 4 or 8 bytes). */
+const MAX_LDAP_SALT = 64;
 
 type Digest = 'sha1' | 'sha256' | 'sha512';
 
 /** A parsed stored hash: how to check a password against it. */
 type Scheme =
   | { kind: 'bcrypt'; hash: string }
+  /** crypt_blowfish's `$2x$`: bcrypt of the key its sign-extension bug derived (ADR 0005). */
+  | { kind: 'bcrypt-2x'; hash: string }
+  /** md5-crypt, sha256-crypt, sha512-crypt, phpass: recompute the string, compare its hash part. */
+  | { kind: 'crypt'; stored: string; compute: (password: Buffer) => Promise<string> }
+  /** LDAP `{MD5}`/`{SHA}` (no salt) and `{SMD5}`/`{SSHA}` (salt after the digest), RFC 2307. */
+  | { kind: 'ldap-digest'; digest: 'md5' | 'sha1'; salt: Buffer; expected: Buffer }
   | { kind: 'argon2'; hash: string }
   | { kind: 'pbkdf2'; digest: Digest; iterations: number; salt: Buffer; expected: Buffer }
   | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; expected: Buffer }
@@ -118,10 +137,69 @@ function parseArgon2(stored: string): Scheme | null {
   return { kind: 'argon2', hash: stored };
 }
 
+const BCRYPT = /^\$2([abxy])\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/;
+
+/** A crypt(3)-style string: bcrypt, md5-crypt, sha256/512-crypt (alone or after LDAP `{CRYPT}`). */
+function parseCrypt(stored: string): Scheme | null {
+  const bcrypt = BCRYPT.exec(stored);
+  if (bcrypt)
+    return bcrypt[1] === 'x'
+      ? { kind: 'bcrypt-2x', hash: `$2b$${stored.slice(4)}` }
+      : { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') };
+  const md5 = MD5_CRYPT.exec(stored);
+  if (md5) {
+    const salt = md5[1]!;
+    return { kind: 'crypt', stored, compute: (password) => md5Crypt(password, salt) };
+  }
+  const sha = SHA_CRYPT.exec(stored);
+  if (sha) {
+    const [variant, roundsText, salt, checksum] = [sha[1] as '5' | '6', sha[2], sha[3]!, sha[4]!];
+    const rounds = roundsText === undefined ? null : Number(roundsText);
+    if (rounds !== null && rounds > MAX_SHA_CRYPT_ROUNDS) return null;
+    if (checksum.length !== (variant === '5' ? 43 : 86)) return null;
+    return {
+      kind: 'crypt',
+      stored,
+      compute: (password) => shaCrypt(variant, password, salt, rounds),
+    };
+  }
+  return null;
+}
+
+/** LDAP `{SCHEME}value` (RFC 2307; scheme names in any case). */
+function parseLdap(stored: string): Scheme | null {
+  const m = /^\{([A-Za-z0-9]+)\}(.*)$/s.exec(stored);
+  if (!m) return null;
+  const [label, value] = [m[1]!.toUpperCase(), m[2]!];
+  if (label === 'CRYPT') return parseCrypt(value);
+  const digest = { MD5: 'md5', SMD5: 'md5', SHA: 'sha1', SSHA: 'sha1' }[label] as
+    | 'md5'
+    | 'sha1'
+    | undefined;
+  if (!digest || !BASE64.test(value)) return null;
+  const bytes = Buffer.from(value, 'base64');
+  const size = digest === 'md5' ? 16 : 20;
+  const salted = label.startsWith('S') && label !== 'SHA';
+  if (salted ? bytes.length <= size || bytes.length > size + MAX_LDAP_SALT : bytes.length !== size)
+    return null;
+  return {
+    kind: 'ldap-digest',
+    digest,
+    expected: bytes.subarray(0, size),
+    salt: bytes.subarray(size),
+  };
+}
+
 /** Reads the scheme a stored hash names (DESIGN section 8); null when unknown or malformed. */
 export function parseLegacyHash(stored: string): Scheme | null {
-  if (/^\$2[aby]\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/.test(stored))
-    return { kind: 'bcrypt', hash: stored.replace(/^\$2y\$/, '$2b$') };
+  if (stored.startsWith('$2') || stored.startsWith('$1$') || /^\$[56]\$/.test(stored))
+    return parseCrypt(stored);
+  const php = PHPASS.exec(stored);
+  if (php) {
+    if (phpassLog2(php[2]!) === null) return null;
+    return { kind: 'crypt', stored, compute: (password) => phpass(password, stored) };
+  }
+  if (stored.startsWith('{')) return parseLdap(stored);
   if (stored.startsWith('$argon2')) return parseArgon2(stored);
   if (stored.startsWith('pbkdf2_')) return parseDjango(stored);
   const colon = stored.indexOf(':');
@@ -193,6 +271,13 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
       case 'plain':
         // compare digests so the comparison time does not depend on the lengths
         return Ok(equal(sha256(password), sha256(scheme.text)));
+      case 'ldap-digest':
+        return Ok(
+          equal(
+            createHash(scheme.digest).update(password, 'utf8').update(scheme.salt).digest(),
+            scheme.expected,
+          ),
+        );
       default: {
         const result = await this.#limiter.run(() =>
           slowVerify(scheme, password).catch(() => false),
@@ -217,12 +302,20 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
 }
 
 async function slowVerify(
-  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' }>,
+  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' | 'ldap-digest' }>,
   password: string,
 ): Promise<boolean> {
   switch (scheme.kind) {
     case 'bcrypt':
       return bcryptVerify(password, scheme.hash);
+    case 'bcrypt-2x':
+      return bcryptVerify(bcrypt2xKey(Buffer.from(password, 'utf8')), scheme.hash);
+    case 'crypt': {
+      // the settings are the stored string's; only the hash after its last `$` is compared
+      const computed = await scheme.compute(Buffer.from(password, 'utf8'));
+      const tail = (s: string) => Buffer.from(s.slice(s.lastIndexOf('$') + 1), 'latin1');
+      return equal(tail(computed), tail(scheme.stored));
+    }
     case 'argon2':
       return argon2Verify(scheme.hash, password);
     case 'wrapped':

@@ -7,6 +7,8 @@ export interface LimiterOptions {
   concurrency?: number;
   /** Hashes allowed to wait; past it callers get `busy` at once (default 64). */
   maxQueue?: number;
+  /** Told how long each job waited for a slot, and of each job refused (metrics). */
+  observer?: { waited(seconds: number): void; rejected(): void };
 }
 
 /**
@@ -19,10 +21,17 @@ export class WorkLimiter {
   readonly #capacity: number;
   /** Accepted and not finished (running + waiting), counted synchronously. */
   #inFlight = 0;
+  readonly #observer: LimiterOptions['observer'];
 
   constructor(options: LimiterOptions = {}) {
     this.#limit = pLimit(Math.max(1, options.concurrency ?? availableParallelism()));
     this.#capacity = this.#limit.concurrency + Math.max(0, options.maxQueue ?? 64);
+    this.#observer = options.observer;
+  }
+
+  /** Jobs computing now, and jobs waiting for a slot. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.#limit.activeCount, waiting: this.#limit.pendingCount };
   }
 
   /** Whether `run` called now would answer `busy` at once. */
@@ -31,10 +40,21 @@ export class WorkLimiter {
   }
 
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {
-    if (this.#inFlight >= this.#capacity) return Err({ code: 'busy', retryAfterSeconds: 1 });
+    const observer = this.#observer;
+    if (this.#inFlight >= this.#capacity) {
+      observer?.rejected();
+      return Err({ code: 'busy', retryAfterSeconds: 1 });
+    }
     this.#inFlight++;
     try {
-      return Ok(await this.#limit(work));
+      if (!observer) return Ok(await this.#limit(work));
+      const queued = performance.now();
+      return Ok(
+        await this.#limit(() => {
+          observer.waited((performance.now() - queued) / 1000);
+          return work();
+        }),
+      );
     } finally {
       this.#inFlight--;
     }

@@ -1,6 +1,7 @@
 export {
   type Database,
   DatabaseLockedError,
+  DatabaseUnavailableError,
   migrate,
   openDatabase,
   type Queryable,

@@ -195,8 +195,16 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
     ],
   },
   {
+    // audit export by customer or email filters on login_id; the metrics count dead emails
+    name: '005-audit-login-outbox-dead',
+    statements: [
+      'CREATE INDEX audit_log_login ON audit_log (login_id) WHERE login_id IS NOT NULL',
+      `CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'`,
+    ],
+  },
+  {
     // the sign-in back-off of identifiers nobody holds, by keyed hash (ADR 0014)
-    name: '005-sign-in-and-code-budgets',
+    name: '006-sign-in-and-code-budgets',
     statements: [
       // wrong codes as a sliding log (at most the budget's size), and the anonymous ones
       // apart; a fixed window's count is carried over at its start, so it ends as it would

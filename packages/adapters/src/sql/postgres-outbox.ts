@@ -116,4 +116,25 @@ export class PostgresOutbox implements Outbox {
     for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
   }
+
+  /**
+   * For the metrics: how many wait, since when the oldest, how many are dead. Read
+   * through the partial indexes on pending and dead rows, never the sent ones.
+   */
+  async depth(): Promise<{ pending: number; dead: number; oldestPendingAt: Date | null }> {
+    const [row] = await this.db.query<{
+      pending: string | number;
+      dead: string | number;
+      oldest: Date | string | null;
+    }>(
+      `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+              (SELECT min(created_at) FROM outbox WHERE status = 'pending') AS oldest,
+              (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`,
+    );
+    return {
+      pending: Number(row?.pending ?? 0),
+      dead: Number(row?.dead ?? 0),
+      oldestPendingAt: row?.oldest ? new Date(row.oldest) : null,
+    };
+  }
 }

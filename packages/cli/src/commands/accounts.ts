@@ -7,8 +7,8 @@ import {
   openChallenge,
   type Throttle,
 } from '@renueva/domain';
-import { errorSpanish } from '@renueva/http';
 import { actorOf, type CommandContext, withRenueva } from '../context.js';
+import { englishError } from '../errors.js';
 import { CliError, iso, print, table } from '../output.js';
 
 const describeChallenge = (kind: 'renewal' | 'recovery', c: Challenge | null) =>
@@ -156,7 +156,7 @@ export async function accountsUnlock(
   if (result.isErr())
     throw new CliError(
       result.error.code === 'invalid_input'
-        ? `${key}: ${result.error.message}`
+        ? `${key}: ${englishError(result.error)}`
         : `no account with username, login email or customer number "${key}"`,
     );
   const d = describe(result.value);
@@ -174,28 +174,25 @@ export async function accountsSetEmail(
   email: string,
   options: { json: boolean },
 ): Promise<void> {
-  const { result, clock } = await withRenueva(ctx, async (r) => ({
-    result: await r.useCases.setRegisteredEmail({ customerNumber, email, actor: actorOf(ctx) }),
-    clock: r.clock,
-  }));
+  const result = await withRenueva(ctx, (r) =>
+    r.useCases.setRegisteredEmail({ customerNumber, email, actor: actorOf(ctx) }),
+  );
   if (result.isErr()) {
     const e = result.error;
     const reasons: Partial<Record<typeof e.code, string>> = {
       not_found: `no account with customer number ${customerNumber}`,
-      already_migrated: `customer ${customerNumber} is already renewed: the login email is not changed here`,
-      invalid_input: e.code === 'invalid_input' ? `${e.field}: ${e.message}` : '',
+      already_migrated: `customer ${customerNumber} is already renewed: the login email is not changed here (give the login's own email to clear a bounce mark on it)`,
+      invalid_input: `${e.code === 'invalid_input' && e.field === 'email' ? email : customerNumber}: ${englishError(e)}`,
     };
     throw new CliError(
-      reasons[e.code] ?? errorSpanish(e, clock.now()),
+      reasons[e.code] ?? `customer ${customerNumber}: ${englishError(e)}`,
       e.code === 'invalid_input' ? 2 : 1,
     );
   }
   const d = describeAccount(result.value);
-  print(
-    ctx.io,
-    options.json,
-    d,
-    () =>
-      `Customer ${d.customerNumber} (${d.username}): email set to ${d.registeredEmail}; status ${d.status}.`,
+  print(ctx.io, options.json, d, () =>
+    d.status === 'migrated'
+      ? `Customer ${d.customerNumber} (${d.username}) is renewed: its login email is vouched for again; any bounce or complaint mark on it is cleared.`
+      : `Customer ${d.customerNumber} (${d.username}): email set to ${d.registeredEmail}; status ${d.status}.`,
   );
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Renueva } from '@renueva/adapters';
 import type { WrapOutcome } from '@renueva/domain';
 import { SingleBar } from 'cli-progress';
-import { type CommandContext, withRenueva } from '../context.js';
+import { actorOf, type CommandContext, withRenueva } from '../context.js';
 import { print, table } from '../output.js';
 
 /** About how many argon2id hashes (m=19 MiB, t=2) one core does per second. */
@@ -55,6 +55,7 @@ export async function runWrap(
   let total = 0;
   const outcome = await renueva.useCases
     .wrapWeakLegacyHashes({
+      actor: actorOf(ctx),
       batchSize: options.batch,
       concurrency,
       pace: pacer(options.rate),

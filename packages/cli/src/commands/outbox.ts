@@ -1,17 +1,20 @@
+import { maskEmail } from '@renueva/domain';
 import { type CommandContext, withRenueva } from '../context.js';
 import { CliError, iso, print } from '../output.js';
 
-/** `renueva outbox list [--dead]`: newest first; recipients shown in full for support. */
+/** `renueva outbox list [--dead]`: newest first; recipients masked, as `accounts show` does. */
 export async function outboxList(
   ctx: CommandContext,
   options: { dead: boolean; limit: number; json: boolean },
 ): Promise<void> {
-  const entries = await withRenueva(ctx, (r) =>
-    r.useCases.listOutbox({
-      ...(options.dead ? { status: 'dead' as const } : {}),
-      limit: options.limit,
-    }),
-  );
+  const entries = (
+    await withRenueva(ctx, (r) =>
+      r.useCases.listOutbox({
+        ...(options.dead ? { status: 'dead' as const } : {}),
+        limit: options.limit,
+      }),
+    )
+  ).map((e) => ({ ...e, to: maskEmail(e.to) }));
   print(ctx.io, options.json, entries, () =>
     entries.length === 0
       ? options.dead

@@ -13,6 +13,18 @@ export interface RawImportRow {
   password_hash: string;
 }
 
+/**
+ * The scheme a stored hash names, for the report: its label only (`scheme "rot13"`,
+ * `scheme "{SSHA256}"`, `scheme "$2z$"`), never a character of the hash itself.
+ */
+function schemeLabel(hash: string): string | null {
+  const label =
+    /^\{[A-Za-z0-9._-]{1,20}\}/.exec(hash)?.[0] ??
+    /^\$[A-Za-z0-9._-]{1,20}\$/.exec(hash)?.[0] ??
+    /^([A-Za-z][A-Za-z0-9._-]{0,29})[:$]/.exec(hash)?.[1];
+  return label ? `scheme "${label}"` : null;
+}
+
 /** Validates one row: the reason names what is wrong, in English, for the operator. */
 export function validateImportRow(
   row: RawImportRow,
@@ -28,7 +40,7 @@ export function validateImportRow(
   if (!hash) return reject('missing password_hash');
   if (!recognizes(hash))
     return reject(
-      `unknown or malformed password_hash scheme "${hash.split(/[:$]/).find(Boolean)?.slice(0, 20) ?? ''}"`,
+      `unknown or malformed password_hash ${schemeLabel(hash) ?? '(no scheme named: raw values need a prefix such as md5:)'}`,
     );
   const rawEmail = (row.email ?? '').trim();
   const email = rawEmail ? parseEmail(rawEmail) : null;

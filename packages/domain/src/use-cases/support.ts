@@ -1,4 +1,11 @@
-import type { Account, AccountStatus, LegacyAccount, Login } from '../account.js';
+import {
+  type Account,
+  type AccountStatus,
+  auditEntry,
+  type LegacyAccount,
+  type Login,
+  type MigratedAccount,
+} from '../account.js';
 import type { AuditAction } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import type { DeliveryEvent, OutboxEntry, UndeliverableEmail } from '../ports.js';
@@ -12,26 +19,46 @@ import { holderWrite, RETRY, retryOnConflict } from './shared.js';
 /**
  * Support's fix for an account whose email on record is missing or wrong: sets it
  * (audited). A pending renewal is cancelled, since its code went elsewhere. Migrated
- * accounts keep their login. An email that is already a login is fine: the renewal
- * will join that login. Support vouches for the address it sets: a hard bounce or
- * complaint reported for it before is cleared.
+ * accounts keep their login: their email can only be vouched for again (the login's
+ * own email, any case), which clears a bounce or complaint mark on it (audited);
+ * another email for them is `already_migrated`. An email that is already a login is
+ * fine: the renewal will join that login. Support vouches for the address it sets: a
+ * hard bounce or complaint reported for it before is cleared.
  */
 export const setRegisteredEmail =
-  (ports: Pick<Ports, 'accounts' | 'clock' | 'deliveryEvents'>) =>
+  (ports: Pick<Ports, 'accounts' | 'clock' | 'deliveryEvents' | 'audit'>) =>
   async (input: {
     customerNumber: string;
     email: string;
     actor: string;
-  }): Promise<Result<LegacyAccount, DomainError>> => {
+  }): Promise<Result<LegacyAccount | MigratedAccount, DomainError>> => {
     const customerNumber = parseCustomerNumber(input.customerNumber);
     if (customerNumber.isErr()) return Err(customerNumber.error);
     const email = parseEmail(input.email);
     if (email.isErr()) return Err(email.error);
-    const set = await retryOnConflict(async () => {
+    const set = await retryOnConflict<LegacyAccount | MigratedAccount>(async () => {
       // read again on every try: a sign-in may have counted a failure meanwhile
       const account = await ports.accounts.findByCustomerNumber(customerNumber.value);
       if (!account) return Err({ code: 'not_found' });
-      if (account.status === 'migrated') return Err({ code: 'already_migrated' });
+      if (account.status === 'migrated') {
+        const login = await ports.accounts.findLogin(account.loginId);
+        if (login?.email.toLowerCase() !== email.value.toLowerCase())
+          return Err({ code: 'already_migrated' });
+        // nothing of the account changes: support vouches for the login's address again
+        await ports.audit.append([
+          auditEntry(
+            'email_set',
+            account,
+            ports.clock.now(),
+            { ip: null, userAgent: null },
+            {
+              actor: input.actor,
+              vouched: true,
+            },
+          ),
+        ]);
+        return Ok(account);
+      }
       const t = setEmail(account, email.value, ports.clock.now(), input.actor);
       const saved = await ports.accounts.save(holderWrite(account, t.account, t.effects));
       return saved.isOk() ? Ok(t.account) : RETRY;
@@ -178,6 +205,9 @@ export interface ActivityCounts {
   renewalsCompleted: number;
   failedLogins: number;
   failedCodes: number;
+  /** Recovery codes emailed to logins (a not-yet-renewed account's recovery starts a renewal: counted there). */
+  recoveriesRequested: number;
+  /** Logins whose password was reset by recovery (a legacy account recovered counts as a renewal). */
   recoveries: number;
 }
 
@@ -190,6 +220,7 @@ function activity(counts: Partial<Record<AuditAction, number>>): ActivityCounts 
     renewalsCompleted: n('renewal_completed'),
     failedLogins: n('login_failed'),
     failedCodes: n('code_failed'),
+    recoveriesRequested: n('recovery_requested'),
     recoveries: n('recovery_completed'),
   };
 }

@@ -14,10 +14,11 @@ export interface WrapOutcome {
  * interrupted run simply starts again where it left off. Safe beside the live portal:
  * a hash is replaced only if it is still the one read, and the version bump makes any
  * writer holding the old value conflict and read again. `pace` is awaited before each
- * hash (the caller's rate bound); `concurrency` hashes run at once (default 1).
+ * hash (the caller's rate bound); `concurrency` hashes run at once (default 1). Each
+ * run appends one audit entry with its counts.
  */
 export const wrapWeakLegacyHashes =
-  (ports: Pick<Ports, 'accounts' | 'legacy' | 'clock'>) =>
+  (ports: Pick<Ports, 'accounts' | 'legacy' | 'clock' | 'audit'>) =>
   async (
     input: {
       batchSize?: number;
@@ -25,6 +26,8 @@ export const wrapWeakLegacyHashes =
       pace?: () => Promise<void>;
       onStart?: (total: number) => void;
       onProgress?: (done: Omit<WrapOutcome, 'remaining'>) => void;
+      /** Who ran it, for the one audit entry that sums the run up (e.g. `cli:ana`). */
+      actor?: string;
     } = {},
   ): Promise<WrapOutcome> => {
     const batchSize = Math.max(1, input.batchSize ?? 100);
@@ -57,5 +60,16 @@ export const wrapWeakLegacyHashes =
         Array.from({ length: Math.max(1, input.concurrency ?? 1) }, () => worker()),
       );
     }
-    return { ...counts, remaining: await ports.accounts.countWeakLegacyHashes() };
+    const outcome = { ...counts, remaining: await ports.accounts.countWeakLegacyHashes() };
+    await ports.audit.append([
+      {
+        action: 'legacy_hashes_wrapped',
+        accountId: null,
+        loginId: null,
+        at: ports.clock.now(),
+        ip: null,
+        detail: { actor: input.actor ?? null, ...outcome },
+      },
+    ]);
+    return outcome;
   };

@@ -89,4 +89,26 @@ describe('bounces and complaints', () => {
     expect((await uc.migrationStats()).delivery.undeliverable).toBe(0);
     expect((await startRenewal()).emailed).toBe(true);
   });
+
+  it("support clears a mark on a renewed login's email by setting that same email, audited", async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    await uc.recordDeliveryEvent(event('spam_complaint'));
+    const before = ports.outbox.messages().length;
+    await uc.requestRecovery({ identifier: DIEGO.email, context: ctx });
+    expect(ports.outbox.messages().length).toBe(before); // no code to a complained address
+    const set = await uc.setRegisteredEmail({
+      customerNumber: DIEGO.customerNumber,
+      email: DIEGO.email.toUpperCase(),
+      actor: 'cli:soporte',
+    });
+    expect(set.unwrap().status).toBe('migrated');
+    expect(ports.audit.entries().at(-1)).toMatchObject({
+      action: 'email_set',
+      detail: { actor: 'cli:soporte', vouched: true },
+    });
+    expect((await uc.findAccount({ key: DIEGO.email })).unwrap().undeliverable).toEqual([]);
+    await uc.requestRecovery({ identifier: DIEGO.email, context: ctx });
+    expect(ports.outbox.messages().at(-1)).toMatchObject({ template: 'recovery_code' });
+  });
 });

@@ -44,7 +44,17 @@ describe('wrapWeakLegacyHashes', () => {
       context: ctx,
     });
     expect(signedIn.isOk() && signedIn.value.kind).toBe('renewal_started');
-    expect(await uc.wrapWeakLegacyHashes()).toEqual({ wrapped: 0, skipped: 0, remaining: 0 });
+    expect(await uc.wrapWeakLegacyHashes({ actor: 'cli:ana' })).toEqual({
+      wrapped: 0,
+      skipped: 0,
+      remaining: 0,
+    });
+    // one summary entry per run, with its counts: no per-account noise
+    const runs = ports.audit.entries().filter((e) => e.action === 'legacy_hashes_wrapped');
+    expect(runs.map((e) => e.detail)).toEqual([
+      { actor: null, wrapped: before, skipped: 0, remaining: 0 },
+      { actor: 'cli:ana', wrapped: 0, skipped: 0, remaining: 0 },
+    ]);
   });
 
   it('is resumable: an interrupted run leaves consistent rows, the next one wraps the rest', async () => {
