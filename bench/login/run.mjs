@@ -1,39 +1,44 @@
 #!/usr/bin/env node
-// bench/login: throughput of the logIn use case (migrated accounts, email + password,
-// memory store, the real Argon2PasswordHasher) against raw @node-rs/argon2 verify with
-// the same parameters, in the same run and at the same number of concurrent callers.
-// The ratio shows what the use case (its queue, store, audit and session work) costs on
-// top of the hash itself.
+// bench/login: sign-ins as customers feel them — the built `renueva serve` over HTTP on a
+// real PostgreSQL, driven by autocannon over many distinct renewed accounts (email +
+// password), the JSON API and the form — against raw @node-rs/argon2 verifies with the
+// production parameters on as many threads as the server's hasher uses (one per CPU), in
+// the same run. Rounds alternate (raw, API, form) so load drift on a shared machine hits
+// all three; rates are medians over rounds, ratios the medians of per-round ratios.
 //
-// The two are measured in alternating short rounds, not one after the other: on a
-// shared machine the load drifts, and alternating exposes both to the same drift. The
-// rate printed is the median over rounds, the ratio the median of per-round ratios.
-//
-//   node bench/login/run.mjs [seconds]
-// Seconds of measurement for each side (default 5), in rounds of 1 s: about 12 s in
-// all with the set-up. Run `npm run build` first when the sources changed.
+//   node bench/login/run.mjs [seconds per round] [rounds]     (default 5 s, 3 rounds)
+// Starts a throwaway PostgreSQL (scripts/with-postgres.mjs) unless DATABASE_URL is set.
+// Build first (`npm run build`).
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { ARGON2ID_PARAMS, Argon2PasswordHasher } from '@renueva/adapters';
-import { createUseCases } from '@renueva/domain';
-import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '@renueva/domain/testing';
+import { ARGON2ID_PARAMS } from '@renueva/adapters';
+import {
+  cannon,
+  ensurePostgres,
+  freshDatabase,
+  median,
+  PASSWORD,
+  seedLogins,
+  startRenueva,
+} from '../lib/server.mjs';
 
-const rounds = Math.max(1, Math.round(Number(process.argv[2] ?? 5)));
-const roundSeconds = 1;
-// twice the CPUs: enough callers to keep every core busy in both measurements
-const callers = availableParallelism() * 2;
-const PASSWORD = 'tortuga violeta bajo el puente';
-const context = { ip: '127.0.0.1', userAgent: 'bench/login' };
+ensurePostgres();
+const seconds = Number(process.argv[2] ?? 5);
+const rounds = Number(process.argv[3] ?? 3);
+const ACCOUNTS = 500;
+// every answer waits for the sign-in floor (POLICY_SIGN_IN_FLOOR_MS): enough connections
+// that the hashes, not the floor, are the limit
+const CONNECTIONS = 64;
 
-/** Runs `once` from `callers` loops for `seconds`; returns completed operations per second. */
-async function rate(once, seconds) {
+/** Raw verifies per second with one caller per CPU (what the server's hasher runs at once). */
+async function rawRate(stored) {
   let done = 0;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: callers }, async () => {
+    Array.from({ length: availableParallelism() }, async () => {
       while (performance.now() < end) {
-        await once(done);
+        await verify(stored, PASSWORD);
         done++;
       }
     }),
@@ -41,75 +46,77 @@ async function rate(once, seconds) {
   return done / ((performance.now() - started) / 1000);
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-// --- set-up: migrated accounts in the memory store, hashed by the real hasher
-// the queue is sized for the bench's callers so nothing is refused as busy
-const hasher = await Argon2PasswordHasher.create({ maxQueue: callers });
-const ports = createMemoryPorts({ hasher });
-const accounts = Array.from({ length: 20 }, (_, i) => ({
-  username: `bench${i}`,
-  password: 'legacy-pass',
-  customerNumber: String(1000 + i),
-  email: `bench${i}@example.mx`,
-}));
-await seedLegacyAccounts(ports, accounts);
-const useCases = createUseCases(ports);
-for (const a of accounts) {
-  const started = (
-    await useCases.logIn({ identifier: a.username, password: a.password, context })
-  ).unwrap();
-  (
-    await useCases.completeRenewal({
-      flowToken: started.flowToken,
-      code: lastCodeFor(ports.outbox, a.email),
-      newPassword: PASSWORD,
-      confirmation: PASSWORD,
-      context,
-    })
-  ).unwrap();
-}
-
+const url = await freshDatabase('renueva_bench_login');
+process.stdout.write(`seeding ${ACCOUNTS} renewed accounts… `);
+const emails = await seedLogins(url, ACCOUNTS);
+console.log('done');
+const server = await startRenueva({
+  DATABASE_URL: url,
+  POLICY_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+  POLICY_RATE_LIMIT_PER_IDENTIFIER_PER_MINUTE: '1000',
+});
 const stored = await hash(PASSWORD, ARGON2ID_PARAMS);
-if (!stored.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')) throw new Error(`params: ${stored}`);
+// each connection cycles through the accounts (autocannon's request list)
+const each = (build) => emails.map(build);
 
-const rawOnce = async () => {
-  if (!(await verify(stored, PASSWORD))) throw new Error('raw verify failed');
+const signIns = {
+  api: () =>
+    cannon({
+      url: `${server.url}/api/v1/sessions`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: each((identifier) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier, password: PASSWORD }),
+      })),
+    }),
+  form: () =>
+    cannon({
+      url: `${server.url}/iniciar-sesion`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: each((identificador) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({ identificador, contrasena: PASSWORD }).toString(),
+      })),
+    }),
 };
-const logInOnce = async (i) => {
-  const r = await useCases.logIn({
-    identifier: accounts[i % accounts.length].email,
-    password: PASSWORD,
-    context,
-  });
-  if (!r.isOk() || r.value.kind !== 'signed_in') throw new Error(`unexpected ${JSON.stringify(r)}`);
-};
+const expected = { api: 200, form: 303 };
 
-// warm-up (JIT, thread pool, allocator) is not counted
-await rate(rawOnce, 0.3);
-await rate(logInOnce, 0.3);
-
-const raw = [];
-const login = [];
-for (let i = 0; i < rounds; i++) {
-  // alternate which goes first so neither always follows the other
-  if (i % 2 === 0) {
-    raw.push(await rate(rawOnce, roundSeconds));
-    login.push(await rate(logInOnce, roundSeconds));
-  } else {
-    login.push(await rate(logInOnce, roundSeconds));
-    raw.push(await rate(rawOnce, roundSeconds));
+try {
+  const results = { raw: [], api: [], form: [] };
+  const ratios = { api: [], form: [] };
+  for (let round = 1; round <= rounds; round++) {
+    const raw = await rawRate(stored);
+    results.raw.push(raw);
+    const line = [`round ${round}: raw ${raw.toFixed(0)}/s`];
+    for (const kind of ['api', 'form']) {
+      const r = await signIns[kind]();
+      const ok = r.statusCodeStats?.[expected[kind]]?.count ?? 0;
+      const other = Object.entries(r.statusCodeStats ?? {}).filter(
+        ([code]) => Number(code) !== expected[kind],
+      );
+      const rate = ok / seconds;
+      results[kind].push(rate);
+      ratios[kind].push(rate / raw);
+      line.push(
+        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${r.latency.p99} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other.map(([c, s]) => [c, s.count])))}` : ''})`,
+      );
+    }
+    console.log(line.join(', '));
   }
+  console.log(
+    `\nmedian over ${rounds} rounds of ${seconds} s, ${ACCOUNTS} accounts, ${CONNECTIONS} connections, ${availableParallelism()} CPUs:`,
+  );
+  console.log(`  raw argon2id verify   ${median(results.raw).toFixed(0)}/s`);
+  console.log(
+    `  POST /api/v1/sessions ${median(results.api).toFixed(0)}/s  ratio ${median(ratios.api).toFixed(2)} (target >= 0.9)`,
+  );
+  console.log(
+    `  POST /iniciar-sesion  ${median(results.form).toFixed(0)}/s  ratio ${median(ratios.form).toFixed(2)} (target >= 0.9)`,
+  );
+} finally {
+  await server.stop();
 }
-
-const fmt = (xs) => xs.map((x) => x.toFixed(0)).join(' ');
-console.log(
-  `argon2id m=19456 t=2 p=1 · ${availableParallelism()} CPUs · ${callers} concurrent callers · ${rounds} × ${roundSeconds} s rounds each`,
-);
-console.log(`raw @node-rs/argon2 verify  ${median(raw).toFixed(1)} /s   (rounds: ${fmt(raw)})`);
-console.log(`logIn use case              ${median(login).toFixed(1)} /s   (rounds: ${fmt(login)})`);
-console.log(`ratio logIn / raw verify    ${median(login.map((l, i) => l / raw[i])).toFixed(2)}`);

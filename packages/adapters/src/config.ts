@@ -32,6 +32,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (rate limits, audit). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * Where the sign-in rate limits count: `process` (in memory, no database round trip;
+   * one instance) or `postgres` (shared by every instance on DATABASE_URL).
+   */
+  RATE_LIMIT_STORE: z.enum(['process', 'postgres']).default('process'),
   /** `memory` is for tests and demos: nothing survives a restart. */
   STORE: z.enum(['sql', 'memory']).default('sql'),
   DATABASE_URL: optionalString.pipe(
@@ -105,6 +110,8 @@ export interface Config {
   host: string;
   publicUrl: string;
   trustProxy: boolean;
+  /** Rate limits shared through PostgreSQL (several instances) instead of this process. */
+  sharedRateLimits: boolean;
   store:
     | { kind: 'memory' }
     | { kind: 'postgres'; url: string }
@@ -200,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     trustProxy: e.TRUST_PROXY === 'true',
+    sharedRateLimits: e.RATE_LIMIT_STORE === 'postgres',
     store:
       e.STORE === 'memory'
         ? { kind: 'memory' }

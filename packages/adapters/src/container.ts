@@ -160,7 +160,9 @@ async function openStore(config: Config, box: SecretBox, share: boolean): Promis
     outbox,
     audit: new PostgresAuditLog(db),
     deliveryEvents: new PostgresDeliveryEvents(db),
-    rateLimiters: db.pool ? postgresRateLimiters(db.pool) : memoryRateLimiters,
+    // shared only when asked: in memory a sign-in costs no rate-limit round trips
+    rateLimiters:
+      db.pool && config.sharedRateLimits ? postgresRateLimiters(db.pool) : memoryRateLimiters,
     snapshot: async () => {
       const [counts, depth] = await Promise.all([accounts.countByStatus(), outbox.depth()]);
       return { accounts: counts, outbox: depth };

@@ -310,7 +310,7 @@ describe('startDispatcher', () => {
     const errors: unknown[] = [];
     const dispatcher = startDispatcher({
       intervalMs: 20,
-      logger: { info: () => undefined, error: (e) => errors.push(e) },
+      logger: { info: () => undefined, warn: (e) => errors.push(e) },
       deliver: async () => {
         calls++;
         concurrent++;
@@ -332,5 +332,39 @@ describe('startDispatcher', () => {
     expect(calls).toBeGreaterThanOrEqual(3);
     expect(peak).toBe(1);
     expect(errors).toHaveLength(1);
+  });
+
+  it('while the store is down it backs off (doubling, capped) and logs once; then resumes', async () => {
+    let down = true;
+    let calls = 0;
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const dispatcher = startDispatcher({
+      intervalMs: 10,
+      maxBackoffMs: 80,
+      logger: { info: (_, m) => infos.push(m), warn: (_, m) => warnings.push(m) },
+      deliver: async () => {
+        calls++;
+        if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        return { sent: 0, retried: 0, dead: 0 };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    // every 10 ms would be about 60 runs; doubling to 80 ms caps it near 10
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(14);
+    dispatcher.kick(); // a kick does not bypass the backoff while failing
+    expect(warnings).toEqual([
+      'outbox delivery failed; retrying with backoff until it works again',
+    ]);
+    down = false;
+    await vi.waitFor(() => expect(infos).toContain('outbox delivery works again'), {
+      timeout: 5_000,
+    });
+    const resumed = calls;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls - resumed).toBeGreaterThanOrEqual(5); // back to the 10 ms interval
+    await dispatcher.stop();
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -123,8 +123,8 @@ async function migratesOldStore(db: Database) {
     customerNumbers: ['5003'],
     failedLogins: 2,
     lastFailedLoginAt: T(9),
-    wrongCodes: 0,
-    wrongCodesSince: null,
+    wrongCodesAt: [],
+    anonymousWrongCodesAt: [],
     recentSends: [],
     version: 1,
     createdAt: T(7),
@@ -162,7 +162,9 @@ async function migratesOldStore(db: Database) {
       id: IDS.pending,
       status: 'pending_renewal',
       challenge: { codeHash: 'code-2', attempts: 1 },
-      wrongCodes: 1,
+      // the fixed window's count carried over at its start (migration 005)
+      wrongCodesAt: [T(6)],
+      anonymousWrongCodesAt: [],
       recentSends: [T(5)],
     },
   });

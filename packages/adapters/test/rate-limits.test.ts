@@ -62,16 +62,24 @@ describe.skipIf(!enabled)('rate limits shared through PostgreSQL', () => {
     expect(await take(limiter, 'k')).toBeGreaterThan(0);
   });
 
-  it('the composition root shares them whenever DATABASE_URL is set', async () => {
-    const renueva = await createRenueva({
-      DATABASE_URL: await freshPostgresUrl(),
+  it('the composition root shares them on PostgreSQL when RATE_LIMIT_STORE=postgres, else keeps them in memory', async () => {
+    const url = await freshPostgresUrl();
+    const env = {
+      DATABASE_URL: url,
       RENUEVA_SECRET: 'a-test-server-secret-of-32-characters-or-more',
       LOG_LEVEL: 'silent',
-    });
+    };
+    const shared = await createRenueva({ ...env, RATE_LIMIT_STORE: 'postgres' });
     try {
-      expect(renueva.rateLimiters(options)).toBeInstanceOf(RateLimiterPostgres);
+      expect(shared.rateLimiters(options)).toBeInstanceOf(RateLimiterPostgres);
     } finally {
-      await renueva.close();
+      await shared.close();
+    }
+    const local = await createRenueva(env);
+    try {
+      expect(local.rateLimiters(options)).not.toBeInstanceOf(RateLimiterPostgres);
+    } finally {
+      await local.close();
     }
   });
 });

@@ -13,7 +13,7 @@ import type { RequestContext } from './effects.js';
 import type { DomainError } from './errors.js';
 import type { Policies } from './policies.js';
 import { Err, Ok, type Result } from './result.js';
-import { countWrongCode, sendsInLastHour, wrongCodeBlockUntil } from './throttle.js';
+import { type CodeFlow, countWrongCode, sendsInLastHour, wrongCodeBlockUntil } from './throttle.js';
 
 /**
  * A one-time code sent by email. Only hashes are kept: the code hash and the hash of
@@ -107,6 +107,15 @@ export function rebindChallenge<H extends ChallengeHolder>(
   };
 }
 
+/** Whose budget a code of this holder spends (see `CodeFlow`). */
+export const codeFlowOf = (holder: ChallengeHolder | PasswordHolder): CodeFlow =>
+  isLogin(holder)
+    ? { anonymous: true, reserve: false }
+    : {
+        anonymous: holder.status !== 'pending_renewal' || holder.origin === 'recovery',
+        reserve: true,
+      };
+
 /**
  * Checks a code against a holder's open challenge. A wrong code is a state change
  * (attempt counters go up) that must be persisted; the error comes with it.
@@ -119,7 +128,8 @@ export function checkCode<H extends ChallengeHolder>(
   ctx: RequestContext,
   p: Policies,
 ): Result<void, { error: DomainError; transition: Transition<H> | null }> {
-  const blockedUntil = wrongCodeBlockUntil(holder, now, p);
+  const flow = codeFlowOf(holder);
+  const blockedUntil = wrongCodeBlockUntil(holder, now, p, flow);
   if (blockedUntil)
     return Err({ error: { code: 'throttled', retryAt: blockedUntil }, transition: null });
   if (challenge.attempts >= p.maxAttemptsPerCode)
@@ -129,7 +139,7 @@ export function checkCode<H extends ChallengeHolder>(
 
   const attempts = challenge.attempts + 1;
   const next = touch(
-    withChallenge(countWrongCode(holder, now, p), { ...challenge, attempts }),
+    withChallenge(countWrongCode(holder, now, p, flow), { ...challenge, attempts }),
     now,
   );
   const attemptsLeft = Math.max(0, p.maxAttemptsPerCode - attempts);

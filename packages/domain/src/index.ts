@@ -41,7 +41,12 @@ export {
 } from './policies.js';
 export type * from './ports.js';
 export { Err, Ok, type Result } from './result.js';
-export { loginBlockedUntil, type Throttle, wrongCodeBlockUntil } from './throttle.js';
+export {
+  type CodeFlow,
+  loginBlockedUntil,
+  type Throttle,
+  wrongCodeBlockUntil,
+} from './throttle.js';
 export {
   type CodeInput,
   type Completed,

@@ -72,6 +72,23 @@ export interface AccountRepository {
   replaceLegacyHash(accountId: string, expected: string, next: string, now: Date): Promise<boolean>;
   /** How many accounts not yet renewed still hold a weak legacy hash. */
   countWeakLegacyHashes(): Promise<number>;
+  /**
+   * The failed sign-ins of an identifier that names no account and no login, by its
+   * keyed hash (`null`: none yet). Unknown identifiers back off like known ones.
+   */
+  findUnknownIdentifier(key: string): Promise<UnknownIdentifier | null>;
+  /** Counts one more failed sign-in of that unknown identifier, with its audit entry, in one write. */
+  recordUnknownIdentifierFailure(key: string, now: Date, entry: AuditEntry): Promise<void>;
+}
+
+/**
+ * The sign-in counters of an identifier nobody holds, so that its back-off (401 x5,
+ * then 429) reads exactly like a real account's. Only a keyed hash names it.
+ */
+export interface UnknownIdentifier {
+  key: string;
+  failedLogins: number;
+  lastFailedLoginAt: Date | null;
 }
 
 /** A weak legacy hash as it is stored, with the account that holds it. */
@@ -131,7 +148,8 @@ export interface Session {
 
 /** Sessions of logins. Expiry is decided by `validateSession`, not by the store. */
 export interface SessionStore {
-  create(session: Session): Promise<void>;
+  /** Stores a new session, and `audit` entries with it in the same write (one round trip). */
+  create(session: Session, audit?: AuditEntry[]): Promise<void>;
   /** `null` when there is no such session (expired ones may still be returned). */
   get(idHash: string): Promise<Session | null>;
   touch(idHash: string, lastSeenAt: Date): Promise<void>;
@@ -155,6 +173,11 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
   /** A valid hash of a random password, verified against when the identifier is unknown. */
   readonly dummyHash: string;
+  /**
+   * True when a check asked now would be refused as busy (the bounded queue is full):
+   * lets a sign-in refuse before any store work. Absent: never known in advance.
+   */
+  saturated?(): boolean;
 }
 
 /** Verifies the scheme-tagged hashes imported from the legacy portal (DESIGN section 8). */

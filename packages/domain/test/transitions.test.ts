@@ -142,16 +142,16 @@ describe('checkCode', () => {
           const after = 'status' in t.account ? t.account.challenge : t.account.recovery;
           expect(after?.attempts).toBe(challenge.attempts + 1);
           expect(after?.codeHash).toBe(challenge.codeHash);
-          const windowOpen =
-            holder.wrongCodesSince !== null &&
-            now.getTime() - holder.wrongCodesSince.getTime() < p.wrongCodeWindowSeconds * 1000;
-          if (windowOpen) {
-            expect(t.account.wrongCodes).toBe(holder.wrongCodes + 1);
-            expect(t.account.wrongCodesSince).toEqual(holder.wrongCodesSince);
-          } else {
-            expect(t.account.wrongCodes).toBe(1);
-            expect(t.account.wrongCodesSince).toEqual(now);
-          }
+          // a sliding window: the wrong codes still in it, and this one
+          const inWindow = (times: readonly Date[]) =>
+            times.filter((at) => now.getTime() - at.getTime() < p.wrongCodeWindowSeconds * 1000)
+              .length;
+          expect(t.account.wrongCodesAt).toHaveLength(inWindow(holder.wrongCodesAt) + 1);
+          expect(t.account.wrongCodesAt.at(-1)).toEqual(now);
+          const anonymous = 'status' in holder ? holder.origin === 'recovery' : true;
+          expect(t.account.anonymousWrongCodesAt).toHaveLength(
+            inWindow(holder.anonymousWrongCodesAt) + (anonymous ? 1 : 0),
+          );
           expect(r.error.error.code).toBe(
             challenge.attempts + 1 >= p.maxAttemptsPerCode ? 'code_exhausted' : 'code_invalid',
           );
@@ -173,10 +173,14 @@ describe('checkCode', () => {
           { ip: null, userAgent: null },
           p,
         );
+        const recent = (times: readonly Date[]) =>
+          times.filter((at) => now.getTime() - at.getTime() < p.wrongCodeWindowSeconds * 1000)
+            .length;
         const blocked =
-          holder.wrongCodesSince !== null &&
-          holder.wrongCodes >= p.maxWrongCodesPerAccount &&
-          now.getTime() < holder.wrongCodesSince.getTime() + p.wrongCodeWindowSeconds * 1000;
+          recent(holder.wrongCodesAt) >= p.maxWrongCodesPerAccount ||
+          (holder.origin === 'recovery' &&
+            recent(holder.anonymousWrongCodesAt) >=
+              p.maxWrongCodesPerAccount - p.wrongCodesReservedForSignIn);
         const dead =
           holder.challenge.attempts >= p.maxAttemptsPerCode || now >= holder.challenge.expiresAt;
         if (blocked || dead) expect(r.isErr() && r.error.transition).toBe(null);
@@ -243,7 +247,7 @@ describe('sign-in counters', () => {
         const { account: next, effects } = recordFailedLogin(holder, now, ctx);
         expect(next.failedLogins).toBe(holder.failedLogins + 1);
         expect(next.lastFailedLoginAt).toEqual(now);
-        expect(next.wrongCodes).toBe(holder.wrongCodes);
+        expect(next.wrongCodesAt).toEqual(holder.wrongCodesAt);
         expect(next.recentSends).toEqual(holder.recentSends);
         expect(effects).toEqual([
           expect.objectContaining({
@@ -265,8 +269,8 @@ describe('sign-in counters', () => {
         const { account: next, effects } = unlock(holder, now, 'soporte@renueva');
         expect(next.failedLogins).toBe(0);
         expect(next.lastFailedLoginAt).toBeNull();
-        expect(next.wrongCodes).toBe(holder.wrongCodes);
-        expect(next.wrongCodesSince).toEqual(holder.wrongCodesSince);
+        expect(next.wrongCodesAt).toEqual(holder.wrongCodesAt);
+        expect(next.anonymousWrongCodesAt).toEqual(holder.anonymousWrongCodesAt);
         expect(next.recentSends).toEqual(holder.recentSends);
         const entry = effects[0]?.type === 'audit' ? effects[0].entry : null;
         expect(entry?.detail).toEqual({

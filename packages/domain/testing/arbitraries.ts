@@ -76,8 +76,9 @@ export const arbPolicies = (): fc.Arbitrary<Policies> =>
         codeDigits: fc.integer({ min: 6, max: 10 }),
         codeLifetimeSeconds: fc.integer({ min: 60, max: 3600 }),
         maxAttemptsPerCode: fc.integer({ min: 1, max: 10 }),
-        maxWrongCodesPerAccount: fc.integer({ min: 1, max: 100 }),
-        wrongCodeWindowSeconds: fc.integer({ min: 60, max: 7 * DAY }),
+        maxWrongCodesPerAccount: fc.integer({ min: 1, max: 10 }),
+        reservedShare: fc.double({ min: 0, max: 0.99, noNaN: true }),
+        wrongCodeWindowSeconds: fc.integer({ min: DAY, max: 7 * DAY }),
         resendCooldownSeconds: fc.integer({ min: 1, max: 900 }),
         maxSendsPerHour: fc.integer({ min: 1, max: 20 }),
         passwordMinLength: fc.integer({ min: 8, max: 64 }),
@@ -91,9 +92,10 @@ export const arbPolicies = (): fc.Arbitrary<Policies> =>
         emailMaxAttempts: fc.integer({ min: 1, max: 50 }),
         emailRetryBaseSeconds: fc.integer({ min: 1, max: 600 }),
       })
-      .map(({ sessionIdleFraction, ...p }) =>
+      .map(({ sessionIdleFraction, reservedShare, ...p }) =>
         resolvePolicies({
           ...p,
+          wrongCodesReservedForSignIn: Math.floor(p.maxWrongCodesPerAccount * reservedShare),
           sessionIdleSeconds: Math.max(
             1,
             Math.floor(p.sessionAbsoluteSeconds * sessionIdleFraction),
@@ -108,14 +110,18 @@ export const arbThrottle = (around: Date = ARBITRARY_NOW): fc.Arbitrary<Throttle
     .record({
       failedLogins: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 120 })),
       lastFailedLoginAt: arbTime(around, DAY),
-      wrongCodes: fc.integer({ min: 0, max: 12 }),
-      wrongCodesSince: arbTime(around, 2 * DAY),
+      wrongCodesAt: fc.array(arbTime(around, 2 * DAY), { maxLength: 12 }),
+      anonymousShare: fc.double({ min: 0, max: 1, noNaN: true }),
       recentSends: fc.array(arbTime(around, 2 * 3600), { maxLength: 4 }),
     })
-    .map((t) => ({
+    .map(({ anonymousShare, ...t }) => ({
       ...t,
       lastFailedLoginAt: t.failedLogins > 0 ? t.lastFailedLoginAt : null,
-      wrongCodesSince: t.wrongCodes > 0 ? t.wrongCodesSince : null,
+      wrongCodesAt: [...t.wrongCodesAt].sort((a, b) => a.getTime() - b.getTime()),
+      // the anonymous ones are some of them
+      anonymousWrongCodesAt: t.wrongCodesAt
+        .filter((_, i) => i < Math.round(t.wrongCodesAt.length * anonymousShare))
+        .sort((a, b) => a.getTime() - b.getTime()),
       recentSends: [...t.recentSends].sort((a, b) => a.getTime() - b.getTime()),
     }));
 

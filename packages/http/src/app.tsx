@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
@@ -9,7 +9,7 @@ import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
 import { rateLimits } from './limits.js';
-import { REQUEST_REFUSED } from './messages.js';
+import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
 import { metricsRoute, requestMetrics } from './metrics.js';
 import { MessagePage } from './pages/forms.js';
 import { pageRoutes } from './pages/routes.js';
@@ -41,15 +41,43 @@ function allowedMethods(app: Hono): (path: string) => string[] {
   };
 }
 
+/**
+ * Serves a GET answer that depends on nothing in the request (no query string) from
+ * memory: the first such request goes through the app and its answer is kept.
+ */
+function constantAnswer(): MiddlewareHandler {
+  let kept: { body: string; status: number; headers: [string, string][] } | null = null;
+  return async (c, next) => {
+    if (c.req.url.includes('?')) return next();
+    if (kept) return new Response(kept.body, { status: kept.status, headers: kept.headers });
+    await next();
+    const res = c.res;
+    if (res.status === 200 && !res.headers.has('set-cookie'))
+      kept = { body: await res.clone().text(), status: 200, headers: [...res.headers] };
+  };
+}
+
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
   const options = resolveOptions(deps.options);
   const jar = cookieJar(options);
-  const limit = rateLimits(options, deps.rateLimiters);
+  const limit = rateLimits(
+    {
+      perIp: deps.policies.rateLimitPerIpPerMinute,
+      perIdentifier: deps.policies.rateLimitPerIdentifierPerMinute,
+    },
+    deps.rateLimiters,
+  );
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 
-  const failure = (path: string, status: ContentfulStatusCode, code: string, message: string) =>
+  const failure = (
+    path: string,
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    title = 'Error',
+  ) =>
     isApi(path) || isWebhook(path)
       ? Response.json(
           { error: { code, message } },
@@ -59,8 +87,8 @@ export function createApp(deps: AppDeps) {
           (
             <MessagePage
               site={options}
-              title="Error"
-              notice={{ kind: 'error', title: 'Error', text: message }}
+              title={title}
+              notice={{ kind: 'error', title, text: message }}
             />
           ).toString(),
           {
@@ -71,6 +99,10 @@ export function createApp(deps: AppDeps) {
 
   // first, so every answer is counted, the ones a later middleware gives too
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  // Answers that are the same for every request: built once (through the whole chain
+  // below, so with the same headers) and served from memory after that.
+  app.get('/healthz', constantAnswer());
+  app.get('/iniciar-sesion', constantAnswer());
   app.use(
     '*',
     secureHeaders({
@@ -152,7 +184,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) =>
     failure(c.req.path, 404, 'not_found', 'No encontramos la página que buscas.'),
   );
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       const message =
@@ -162,6 +194,19 @@ export function createApp(deps: AppDeps) {
             ? 'La solicitud no es válida (revisa que el cuerpo sea JSON bien formado).'
             : 'No pudimos procesar la solicitud.';
       return failure(c.req.path, status, status === 403 ? 'forbidden' : 'bad_request', message);
+    }
+    // the store does not answer (PostgreSQL restarting, the network): not a bug, a
+    // moment to wait. Asked only on this path, so it costs nothing when all is well.
+    if (!(await deps.isReady().catch(() => false))) {
+      const res = failure(
+        c.req.path,
+        503,
+        'unavailable',
+        REQUEST_REFUSED.unavailable,
+        'Servicio no disponible',
+      );
+      res.headers.set('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+      return res;
     }
     // a 5xx is a bug: log it (never the body: it may hold a password), answer generically
     deps.logger.error({ err: error, path: c.req.path, method: c.req.method }, 'unhandled error');

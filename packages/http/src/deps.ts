@@ -84,8 +84,6 @@ export interface AppOptions {
   secureCookies: boolean;
   /** Take the client IP from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
-  /** Auth requests per IP per minute, and per identifier per minute. */
-  rateLimits: { perIp: number; perIdentifier: number };
   /** Largest request body accepted, in bytes (webhooks have their own, larger bound). */
   maxBodyBytes: number;
   /** Who may call `POST /webhooks/postmark`; null: nobody (the route answers 404). */
@@ -128,7 +126,6 @@ export function resolveOptions(options: Partial<AppOptions> = {}): AppOptions {
     support: options.support ?? { email: null, phone: null, hours: null },
     secureCookies: options.secureCookies ?? publicUrl.startsWith('https:'),
     trustProxy: options.trustProxy ?? false,
-    rateLimits: options.rateLimits ?? { perIp: 60, perIdentifier: 10 },
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     postmarkWebhook: options.postmarkWebhook ?? null,
     metricsToken: options.metricsToken ?? null,

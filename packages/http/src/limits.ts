@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { AppOptions, RateLimiter, RateLimiterFactory } from './deps.js';
+import type { RateLimiter, RateLimiterFactory } from './deps.js';
 
 /**
  * Per-IP and per-identifier limits on the credential endpoints, counted where
@@ -9,13 +9,13 @@ import type { AppOptions, RateLimiter, RateLimiterFactory } from './deps.js';
  * Returns the seconds to wait, or null when the request may go on.
  */
 export function rateLimits(
-  options: AppOptions,
+  perMinute: { perIp: number; perIdentifier: number },
   limiters: RateLimiterFactory = (o) => new RateLimiterMemory(o),
 ) {
-  const perIp = limiters({ keyPrefix: 'ip', points: options.rateLimits.perIp, duration: 60 });
+  const perIp = limiters({ keyPrefix: 'ip', points: perMinute.perIp, duration: 60 });
   const perIdentifier = limiters({
     keyPrefix: 'id',
-    points: options.rateLimits.perIdentifier,
+    points: perMinute.perIdentifier,
     duration: 60,
   });
   const consume = async (limiter: RateLimiter, key: string): Promise<number | null> => {

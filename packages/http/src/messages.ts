@@ -91,4 +91,8 @@ export const REQUEST_REFUSED = {
   unsupported_media_type:
     'El cuerpo de la solicitud debe ser JSON (Content-Type: application/json).',
   method_not_allowed: 'Esta dirección no admite ese método de solicitud.',
+  unavailable: 'El portal no está disponible por el momento. Inténtalo de nuevo en un momento.',
 } as const;
+
+/** Seconds a client is told to wait when the store does not answer. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;

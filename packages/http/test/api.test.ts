@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { type RateLimiterFactory, resolveOptions } from '../src/deps.js';
+import type { RateLimiterFactory } from '../src/deps.js';
 import { rateLimits } from '../src/limits.js';
 import { DIEGO, NEW_PASSWORD, ORIGIN, testApp } from './setup.js';
 
@@ -620,7 +620,10 @@ describe('defences', () => {
   });
 
   it('rate-limits per identifier and per IP with Retry-After', async () => {
-    const t = await testApp({ rateLimits: { perIp: 100, perIdentifier: 3 } });
+    const t = await testApp(
+      {},
+      { rateLimitPerIpPerMinute: 100, rateLimitPerIdentifierPerMinute: 3 },
+    );
     for (let i = 0; i < 3; i++)
       expect((await t.api('/sessions', { identifier: 'Target', password: 'x' })).status).toBe(401);
     const limited = await t.api('/sessions', { identifier: 'target', password: 'x' });
@@ -643,10 +646,7 @@ describe('defences', () => {
       };
       return limiter;
     };
-    const limit = rateLimits(
-      resolveOptions({ rateLimits: { perIp: 10, perIdentifier: 2 } }),
-      limiters,
-    );
+    const limit = rateLimits({ perIp: 10, perIdentifier: 2 }, limiters);
     expect(await limit('203.0.113.7', ' Diego.Barron.Rmz@OxxoGas.com')).toBeNull();
     expect(await limit('203.0.113.7', 'diego.barron.rmz@oxxogas.com')).toBeNull();
     expect(await limit('203.0.113.7', 'diego.barron.rmz@oxxogas.com')).toBeGreaterThan(0);
@@ -657,8 +657,8 @@ describe('defences', () => {
   });
 
   it('behind a trusted proxy, the per-IP limit keys on X-Forwarded-For (and ignores it otherwise)', async () => {
-    const limits = { perIp: 1, perIdentifier: 100 };
-    const proxied = await testApp({ rateLimits: limits, trustProxy: true });
+    const limits = { rateLimitPerIpPerMinute: 1, rateLimitPerIdentifierPerMinute: 100 };
+    const proxied = await testApp({ trustProxy: true }, limits);
     const from = (ip: string) => ({ headers: { 'x-forwarded-for': `${ip}, 10.0.0.1` } });
     expect(
       (await proxied.api('/sessions', { identifier: 'a', password: 'x' }, from('203.0.113.1')))
@@ -672,7 +672,7 @@ describe('defences', () => {
       (await proxied.api('/sessions', { identifier: 'c', password: 'x' }, from('203.0.113.1')))
         .status,
     ).toBe(429);
-    const direct = await testApp({ rateLimits: limits });
+    const direct = await testApp({}, limits);
     expect(
       (await direct.api('/sessions', { identifier: 'a', password: 'x' }, from('203.0.113.1')))
         .status,

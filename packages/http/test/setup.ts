@@ -15,7 +15,17 @@ export const ORIGIN = 'http://localhost';
 /** The app on memory ports with a few legacy accounts; helpers speak HTTP like a browser would. */
 export async function testApp(options: Partial<AppOptions> = {}, policies?: Partial<Policies>) {
   const base = createMemoryPorts();
-  const ports = policies ? { ...base, policies: { ...base.policies, ...policies } } : base;
+  // the rate limits and the answer floor get in the way of most tests: set where tested
+  const ports = {
+    ...base,
+    policies: {
+      ...base.policies,
+      rateLimitPerIpPerMinute: 1000,
+      rateLimitPerIdentifierPerMinute: 1000,
+      signInFloorMs: 0,
+      ...policies,
+    },
+  };
   await seedLegacyAccounts(ports, [
     DIEGO,
     { username: 'SinCorreo', password: 'legacy-pass', customerNumber: '100', email: null },
@@ -42,7 +52,7 @@ export async function testApp(options: Partial<AppOptions> = {}, policies?: Part
     isReady: async () => true,
     logger: { error: (e) => errors.push(e) },
     clock: ports.clock,
-    options: { rateLimits: { perIp: 1000, perIdentifier: 1000 }, ...options },
+    options,
   });
 
   let cookies = new Map<string, string>();

@@ -33,6 +33,10 @@ export class Argon2PasswordHasher implements PasswordHasher {
     );
   }
 
+  saturated(): boolean {
+    return this.limiter.saturated();
+  }
+
   hash(password: string): Promise<Result<string, HasherBusy>> {
     return this.limiter.run(() => hash(password, ARGON2ID_PARAMS));
   }

@@ -34,6 +34,11 @@ export class WorkLimiter {
     return { running: this.#limit.activeCount, waiting: this.#limit.pendingCount };
   }
 
+  /** Whether `run` called now would answer `busy` at once. */
+  saturated(): boolean {
+    return this.#inFlight >= this.#capacity;
+  }
+
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {
     const observer = this.#observer;
     if (this.#inFlight >= this.#capacity) {

@@ -202,4 +202,25 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       `CREATE INDEX outbox_dead ON outbox (id) WHERE status = 'dead'`,
     ],
   },
+  {
+    // the sign-in back-off of identifiers nobody holds, by keyed hash (ADR 0014)
+    name: '006-sign-in-and-code-budgets',
+    statements: [
+      // wrong codes as a sliding log (at most the budget's size), and the anonymous ones
+      // apart; a fixed window's count is carried over at its start, so it ends as it would
+      ...['accounts', 'logins'].flatMap((table) => [
+        `ALTER TABLE ${table} ADD COLUMN wrong_codes_at timestamptz[] NOT NULL DEFAULT '{}'`,
+        `ALTER TABLE ${table} ADD COLUMN anonymous_wrong_codes_at timestamptz[] NOT NULL DEFAULT '{}'`,
+        `UPDATE ${table} SET wrong_codes_at = array_fill(wrong_codes_since, ARRAY[least(wrong_codes, 100)])
+         WHERE wrong_codes > 0 AND wrong_codes_since IS NOT NULL`,
+        `ALTER TABLE ${table} DROP COLUMN wrong_codes`,
+        `ALTER TABLE ${table} DROP COLUMN wrong_codes_since`,
+      ]),
+      `CREATE TABLE unknown_identifiers (
+        key text PRIMARY KEY,
+        failed_logins integer NOT NULL,
+        last_failed_login_at timestamptz
+      )`,
+    ],
+  },
 ];

@@ -2,12 +2,14 @@ import type {
   Account,
   AccountRepository,
   AccountStatus,
+  AuditEntry,
   Changes,
   Flow,
   ImportOutcome,
   LegacyImportRow,
   Login,
   SaveResult,
+  UnknownIdentifier,
   WeakLegacyHash,
 } from '@renueva/domain';
 import { Err, Ok, WEAK_LEGACY_SCHEMES } from '@renueva/domain';
@@ -175,6 +177,34 @@ export class PostgresAccountRepository implements AccountRepository {
       `SELECT count(*) AS n FROM accounts WHERE ${WEAK}`,
     );
     return Number(row?.n ?? 0);
+  }
+
+  async findUnknownIdentifier(key: string): Promise<UnknownIdentifier | null> {
+    const [row] = await this.db.query<{
+      failed_logins: number;
+      last_failed_login_at: Date | string | null;
+    }>('SELECT failed_logins, last_failed_login_at FROM unknown_identifiers WHERE key = $1', [key]);
+    if (!row) return null;
+    const at = row.last_failed_login_at;
+    return {
+      key,
+      failedLogins: Number(row.failed_logins),
+      lastFailedLoginAt: at === null ? null : new Date(at),
+    };
+  }
+
+  async recordUnknownIdentifierFailure(key: string, now: Date, e: AuditEntry): Promise<void> {
+    // one statement, one round trip: the counter and the audit entry together
+    await this.db.query(
+      `WITH counted AS (
+         INSERT INTO unknown_identifiers (key, failed_logins, last_failed_login_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET failed_logins = unknown_identifiers.failed_logins + 1,
+           last_failed_login_at = $2
+         RETURNING key)
+       INSERT INTO audit_log (action, account_id, login_id, at, ip, detail)
+       SELECT $3, $4, $5, $6, $7, $8 FROM counted`,
+      [key, now, e.action, e.accountId, e.loginId, e.at, e.ip, JSON.stringify(e.detail)],
+    );
   }
 
   importLegacy(

@@ -1,15 +1,38 @@
-import type { Session, SessionStore } from '@renueva/domain';
+import type { AuditEntry, Session, SessionStore } from '@renueva/domain';
 import type { Database } from './database.js';
 import { sessionRow } from './rows.js';
 
 export class PostgresSessionStore implements SessionStore {
   constructor(private readonly db: Database) {}
 
-  async create(s: Session): Promise<void> {
+  async create(s: Session, audit: AuditEntry[] = []): Promise<void> {
+    const values = [s.idHash, s.loginId, s.customerNumber, s.createdAt, s.lastSeenAt, s.expiresAt];
+    const insert = `INSERT INTO sessions (id_hash, login_id, customer_number, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`;
+    if (audit.length === 0) {
+      await this.db.query(insert, values);
+      return;
+    }
+    // one statement, one round trip: the session and its audit entries
+    const rows = audit.map((_, i) => {
+      const n = 7 + i * 6;
+      return `($${n}, $${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}::timestamptz, $${n + 4}, $${n + 5}::jsonb)`;
+    });
     await this.db.query(
-      `INSERT INTO sessions (id_hash, login_id, customer_number, created_at, last_seen_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [s.idHash, s.loginId, s.customerNumber, s.createdAt, s.lastSeenAt, s.expiresAt],
+      `WITH created AS (${insert} RETURNING 1)
+       INSERT INTO audit_log (action, account_id, login_id, at, ip, detail)
+       SELECT v.* FROM (VALUES ${rows.join(', ')}) AS v, created`,
+      [
+        ...values,
+        ...audit.flatMap((e) => [
+          e.action,
+          e.accountId,
+          e.loginId,
+          e.at,
+          e.ip,
+          JSON.stringify(e.detail),
+        ]),
+      ],
     );
   }
 

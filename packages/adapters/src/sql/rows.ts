@@ -26,8 +26,8 @@ const challengeColumns = {
 const throttleColumns = {
   failed_logins: int,
   last_failed_login_at: nullableDate,
-  wrong_codes: int,
-  wrong_codes_since: nullableDate,
+  wrong_codes_at: z.array(date),
+  anonymous_wrong_codes_at: z.array(date),
   recent_sends: z.array(date),
 };
 const versionColumns = { version: int, created_at: date, updated_at: date };
@@ -93,16 +93,16 @@ const challengeRow = (c: Challenge | null): ChallengeRow => ({
 const throttleOf = (r: ThrottleRow): Throttle => ({
   failedLogins: r.failed_logins,
   lastFailedLoginAt: r.last_failed_login_at,
-  wrongCodes: r.wrong_codes,
-  wrongCodesSince: r.wrong_codes_since,
+  wrongCodesAt: r.wrong_codes_at,
+  anonymousWrongCodesAt: r.anonymous_wrong_codes_at,
   recentSends: r.recent_sends,
 });
 
 const throttleRow = (t: Throttle | null): ThrottleRow => ({
   failed_logins: t?.failedLogins ?? 0,
   last_failed_login_at: t?.lastFailedLoginAt ?? null,
-  wrong_codes: t?.wrongCodes ?? 0,
-  wrong_codes_since: t?.wrongCodesSince ?? null,
+  wrong_codes_at: [...(t?.wrongCodesAt ?? [])],
+  anonymous_wrong_codes_at: [...(t?.anonymousWrongCodesAt ?? [])],
   recent_sends: [...(t?.recentSends ?? [])],
 });
 

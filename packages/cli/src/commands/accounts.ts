@@ -26,8 +26,9 @@ const describeChallenge = (kind: 'renewal' | 'recovery', c: Challenge | null) =>
 const describeThrottle = (t: Throttle) => ({
   failedLogins: t.failedLogins,
   lastFailedLoginAt: iso(t.lastFailedLoginAt),
-  wrongCodes: t.wrongCodes,
-  wrongCodesSince: iso(t.wrongCodesSince),
+  /** In the sliding window, as last written (older ones are dropped on the next write). */
+  wrongCodes: t.wrongCodesAt.length,
+  wrongCodesSince: iso(t.wrongCodesAt[0] ?? null),
 });
 
 /** What support may see of a customer account: never a hash, a code or a token. */

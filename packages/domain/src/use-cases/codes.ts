@@ -1,5 +1,5 @@
 import { isLogin, type Login, type PendingRenewal } from '../account.js';
-import { checkCode, nextSendAllowedAt, openChallenge } from '../challenge.js';
+import { checkCode, codeFlowOf, nextSendAllowedAt, openChallenge } from '../challenge.js';
 import type { RequestContext } from '../effects.js';
 import type { DomainError, PasswordProblem } from '../errors.js';
 import { checkNewPassword, type PasswordContext } from '../password-policy.js';
@@ -7,6 +7,7 @@ import type { Flow } from '../ports.js';
 import { completePasswordChange } from '../recovery.js';
 import { completeMigration, startRenewal } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
+import { wrongCodeBlockUntil } from '../throttle.js';
 import { maskEmail, parseIdentifier } from '../values.js';
 import type { Ports } from './deps.js';
 import {
@@ -63,6 +64,9 @@ export const resendRenewalCode =
       const now = clock.now();
       const waitUntil = nextSendAllowedAt(account, now, p);
       if (waitUntil) return Err({ code: 'resend_too_soon', retryAt: waitUntil });
+      // no code email that could never be used: the renewal's guess budget is spent
+      const spent = wrongCodeBlockUntil(account, now, p, codeFlowOf(account));
+      if (spent) return Err({ code: 'throttled', retryAt: spent });
       const email = await reachableEmail(ports, account);
       if (email.isErr()) return Err(email.error);
       const issued = issueCode(secrets, p.codeDigits, account.challenge.flowTokenHash);

@@ -1,5 +1,12 @@
-import { type Account, auditEntry, isLogin, type Login, type PasswordHolder } from '../account.js';
-import type { RequestContext } from '../effects.js';
+import {
+  type Account,
+  auditEntry,
+  isLogin,
+  isWeakLegacyHash,
+  type Login,
+  type PasswordHolder,
+} from '../account.js';
+import type { AuditEntry, RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import { Err, Ok, type Result } from '../result.js';
 import { recordFailedLogin, recordSignIn } from '../sign-in.js';
@@ -55,13 +62,19 @@ type LogInPorts = Pick<
 /**
  * The one sign-in entry, for an email or a legacy username. Every credential failure
  * (unknown identifier, wrong password, wrong legacy password, malformed input) is the
- * same `invalid_credentials`, and an unknown identifier still pays one password
- * verification against a dummy hash so timing does not reveal it.
+ * same `invalid_credentials`, and every answer reveals nothing of the identifier:
+ * - each sign-in asks the hasher's queue for exactly one slow check: the holder's own
+ *   hash, or the dummy argon2id hash for an unknown identifier, a blocked holder and a
+ *   weak legacy scheme (checked at once beside it); the HTTP layer pads every answer to
+ *   `signInFloorMs`, which covers the slower legacy schemes (ADR 0014);
+ * - an unknown identifier backs off like a known one (its counters by keyed hash).
+ * A saturated hasher answers `busy` before any store work.
  */
 export const logIn =
   (ports: LogInPorts) =>
   async (input: LogInInput): Promise<Result<LogInOutcome, DomainError>> => {
     const { accounts, hasher, clock, audit: auditLog } = ports;
+    if (hasher.saturated?.()) return Err({ code: 'busy', retryAfterSeconds: 1 });
     const identifier = parseIdentifier(input.identifier);
     const id = identifier.isOk() ? identifier.value : null;
     let holder: PasswordHolder | null = null;
@@ -70,25 +83,46 @@ export const logIn =
       const account = await accounts.findByLegacyUsername(id.username);
       holder = account?.status === 'migrated' ? await accounts.findLogin(account.loginId) : account;
     }
+    const dummyCheck = async (): Promise<Result<false, DomainError>> => {
+      const paid = await hasher.verify(hasher.dummyHash, input.password);
+      return paid.isErr() ? Err(paid.error) : Ok(false);
+    };
 
     if (!holder) {
-      const paid = await hasher.verify(hasher.dummyHash, input.password);
+      const key = ports.secrets.mac(`unknown-identifier:${input.identifier.trim().toLowerCase()}`);
+      const counters = await accounts.findUnknownIdentifier(key);
+      const blocked = counters && loginBlockedUntil(counters, clock.now(), ports.policies);
+      const paid = await dummyCheck();
       if (paid.isErr()) return Err(paid.error);
-      await auditLog.append([
+      if (blocked)
+        return Err({ code: 'throttled', retryAt: blocked === 'locked' ? null : blocked });
+      await accounts.recordUnknownIdentifierFailure(
+        key,
+        clock.now(),
         auditEntry('login_failed', null, clock.now(), input.context, {
           reason: 'unknown_identifier',
+          consecutive: (counters?.failedLogins ?? 0) + 1,
         }),
-      ]);
+      );
       return Err({ code: 'invalid_credentials' });
     }
 
     const blocked = loginBlockedUntil(holder, clock.now(), ports.policies);
-    if (blocked) return Err({ code: 'throttled', retryAt: blocked === 'locked' ? null : blocked });
+    if (blocked) {
+      const paid = await dummyCheck();
+      if (paid.isErr()) return Err(paid.error);
+      return Err({ code: 'throttled', retryAt: blocked === 'locked' ? null : blocked });
+    }
 
     const verified = isLogin(holder)
       ? await hasher.verify(holder.passwordHash, input.password)
       : await ports.legacy.verify(holder.legacyPasswordHash, input.password);
     if (verified.isErr()) return Err(verified.error);
+    // a weak legacy scheme is checked at once: pay the slow check anyway
+    if (!isLogin(holder) && isWeakLegacyHash(holder.legacyPasswordHash)) {
+      const paid = await dummyCheck();
+      if (paid.isErr()) return Err(paid.error);
+    }
     if (!verified.value) return failed(ports, holder, input.context);
 
     if (!isLogin(holder)) return startFromLegacy(ports, holder, input.context);
@@ -157,10 +191,12 @@ async function signIn(
     rehashed = hashed.isOk() ? hashed.value : null; // busy: keep the old hash this time
   }
   let current: Login = login;
+  let auditWithSession: AuditEntry[] = [];
   const recorded = await retryOnConflict(async () => {
     if (current.failedLogins === 0 && !rehashed) {
-      // nothing to change: no write, so concurrent sign-ins never collide
-      await ports.audit.append([auditEntry('login_succeeded', current, clock.now(), ctx)]);
+      // nothing to change on the login, so concurrent sign-ins never collide: its audit
+      // entry goes with the session, in one write
+      auditWithSession = [auditEntry('login_succeeded', current, clock.now(), ctx)];
       return Ok(undefined);
     }
     const t = recordSignIn(current, rehashed, clock.now(), ctx);
@@ -176,7 +212,12 @@ async function signIn(
   // the password was proven: losing every race to reset the counter does not undo that
   if (recorded.isErr() && recorded.error.code !== 'conflict') return Err(recorded.error);
   const customerNumbers = [...current.customerNumbers];
-  const session = await startSession(ports, login.id, customerNumbers[0] as string);
+  const session = await startSession(
+    ports,
+    login.id,
+    customerNumbers[0] as string,
+    auditWithSession,
+  );
   return Ok({
     kind: 'signed_in',
     sessionToken: session.token,

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import type { Session } from '../ports.js';
 import { Err, Ok, type Result } from '../result.js';
@@ -10,18 +11,22 @@ export async function startSession(
   ports: SessionPorts,
   loginId: string,
   customerNumber: string,
+  audit: AuditEntry[] = [],
 ): Promise<{ token: string; expiresAt: Date }> {
   const now = ports.clock.now();
   const token = ports.secrets.token();
   const expiresAt = new Date(now.getTime() + ports.policies.sessionAbsoluteSeconds * 1000);
-  await ports.sessions.create({
-    idHash: ports.secrets.mac(token),
-    loginId,
-    customerNumber,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt,
-  });
+  await ports.sessions.create(
+    {
+      idHash: ports.secrets.mac(token),
+      loginId,
+      customerNumber,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+    },
+    audit,
+  );
   return { token, expiresAt };
 }
 

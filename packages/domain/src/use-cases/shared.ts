@@ -19,6 +19,7 @@ import type { Changes } from '../ports.js';
 import { startRecovery } from '../recovery.js';
 import { reoriginRenewal, startRenewal } from '../renewal.js';
 import { Err, Ok, type Result } from '../result.js';
+import { wrongCodeBlockUntil } from '../throttle.js';
 import { type Email, maskEmail, parseEmail } from '../values.js';
 import type { Ports } from './deps.js';
 
@@ -119,6 +120,18 @@ export async function sendCode(
   const holder = target.holder === 'account' ? target.account : target.login;
   const to = target.holder === 'account' ? target.to : target.login.email;
   const waitUntil = nextSendAllowedAt(holder, now, p);
+  const flow = { anonymous: origin === 'recovery', reserve: target.holder === 'account' };
+
+  // a renewal started by proving the legacy password is the customer's: an anonymous
+  // recovery request neither takes it over nor replaces its code while it is live
+  if (
+    origin === 'recovery' &&
+    target.holder === 'account' &&
+    target.account.status === 'pending_renewal' &&
+    target.account.origin === 'login' &&
+    isLive(target.account.challenge, now, p)
+  )
+    return Err({ code: 'throttled', retryAt: target.account.challenge.expiresAt });
 
   // a code already open: a renewal takes this request's origin, a login keeps its recovery
   const open =
@@ -140,6 +153,9 @@ export async function sendCode(
   } else if (waitUntil) {
     return Err({ code: 'throttled', retryAt: waitUntil });
   } else {
+    // no code email that could never be used: this flow's guess budget is spent
+    const spent = wrongCodeBlockUntil(holder, now, p, flow);
+    if (spent) return Err({ code: 'throttled', retryAt: spent });
     const issued = issueCode(secrets, p.codeDigits);
     flowToken = issued.flowToken as string;
     ({ account: next, effects } =

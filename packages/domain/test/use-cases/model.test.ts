@@ -18,6 +18,9 @@ interface Model {
   lastCode: { code: string; at: number } | null;
   failures: number;
   lastFailureAt: number;
+  /** The email's failed sign-ins while it is no one's login: it backs off all the same. */
+  unknownFailures: number;
+  unknownLastFailureAt: number;
   /** Which flow the client holds: from a sign-in (renewal) or a recovery request. */
   flow: 'renewal' | 'recovery' | null;
 }
@@ -35,11 +38,11 @@ const CODE_LIFETIME = 600_000;
 const PASSWORDS = ['una frase bastante larga', 'otra frase también larga'];
 
 /** The default back-off: after 5 wrong passwords, 2^(n-5) s after the last one, at most 15 min. */
-function signInBlocked(m: Model): boolean {
-  if (m.failures >= 100) return true;
-  if (m.failures < 5) return false;
-  const delay = Math.min(2 ** (m.failures - 5), 900) * 1000;
-  return m.now < m.lastFailureAt + delay;
+function signInBlocked(m: Model, failures = m.failures, lastFailureAt = m.lastFailureAt): boolean {
+  if (failures >= 100) return true;
+  if (failures < 5) return false;
+  const delay = Math.min(2 ** (failures - 5), 900) * 1000;
+  return m.now < lastFailureAt + delay;
 }
 
 const status = async (r: Real) =>
@@ -70,10 +73,18 @@ class SignIn implements fc.AsyncCommand<Model, Real> {
     const password = this.rightPassword ? m.password : 'not the password';
     const out = await r.uc.logIn({ identifier, password, context: ctx });
     const kind = out.isOk() ? out.value.kind : out.error.code;
-    // an email is no one's login until the account is migrated: unknown, never counted
+    // an email is no one's login until the account is migrated: unknown, and it backs
+    // off exactly like a known identifier would
     const known = this.by === 'username' || m.status === 'migrated';
-    if (!known) expect(kind).toBe('invalid_credentials');
-    else if (signInBlocked(m)) expect(kind).toBe('throttled');
+    if (!known) {
+      if (signInBlocked(m, m.unknownFailures, m.unknownLastFailureAt))
+        expect(kind).toBe('throttled');
+      else {
+        expect(kind).toBe('invalid_credentials');
+        m.unknownFailures += 1;
+        m.unknownLastFailureAt = m.now;
+      }
+    } else if (signInBlocked(m)) expect(kind).toBe('throttled');
     else if (!this.rightPassword) {
       expect(kind).toBe('invalid_credentials');
       m.failures += 1;
@@ -291,6 +302,8 @@ describe('model-based: the whole flow against a simple model', () => {
           lastCode: null,
           failures: 0,
           lastFailureAt: 0,
+          unknownFailures: 0,
+          unknownLastFailureAt: 0,
           flow: null,
         };
         const real: Real = {

@@ -184,6 +184,25 @@ describe('migrationStats', () => {
 });
 
 describe('deliverPendingEmails', () => {
+  it('starts no send once its lease is nearly over: another dispatcher may claim the rest', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    await startRenewal();
+    await startRenewal('flotilla01', 'legacy-pass');
+    await startRenewal('flotilla02', 'legacy-pass');
+    // each send takes 25 s of the 60 s lease: the third would outlast it
+    const send = ports.mailer.send.bind(ports.mailer);
+    ports.mailer.send = async (email) => {
+      ports.clock.advance(25);
+      return send(email);
+    };
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 2, retried: 0, dead: 0 });
+    // the third is still pending, leased until its lease runs out; then the next round sends it
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 0, dead: 0 });
+    ports.clock.advance(11);
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(ports.mailer.sent).toHaveLength(3); // each once
+  });
+
   it('retries transient failures with exponential backoff, then delivers once', async () => {
     const { uc, ports, startRenewal } = await setup();
     await startRenewal();

@@ -43,8 +43,8 @@ const newLogin = (email: string): Login => ({
   customerNumbers: [],
   failedLogins: 0,
   lastFailedLoginAt: null,
-  wrongCodes: 0,
-  wrongCodesSince: null,
+  wrongCodesAt: [],
+  anonymousWrongCodesAt: [],
   recentSends: [],
   version: 1,
   createdAt: at(2),
@@ -106,7 +106,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         registeredEmail: 'Diego@X.mx',
         version: 1,
         failedLogins: 0,
-        wrongCodes: 0,
+        wrongCodesAt: [],
+        anonymousWrongCodesAt: [],
         recentSends: [],
         createdAt: T0,
       });
@@ -145,8 +146,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         ...pending(a),
         failedLogins: 3,
         lastFailedLoginAt: at(5),
-        wrongCodes: 2,
-        wrongCodesSince: at(6),
+        wrongCodesAt: [at(5), at(6)],
+        anonymousWrongCodesAt: [at(6)],
       };
       (await saveAccount(f.accounts, p, a.version)).unwrap();
       expect(await f.accounts.findById(a.id)).toEqual(p);
@@ -161,8 +162,8 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         recovery: challenge(9),
         failedLogins: 4,
         lastFailedLoginAt: at(7),
-        wrongCodes: 1,
-        wrongCodesSince: at(8),
+        wrongCodesAt: [at(8)],
+        anonymousWrongCodesAt: [],
         recentSends: [at(7), at(8)],
         version: 2,
       };
@@ -301,6 +302,28 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         },
       ]);
       expect(await f.audit.countByAction(null)).toEqual({ renewal_started: 1 });
+    });
+
+    it('counts failed sign-ins of unknown identifiers by key, each with its audit entry', async () => {
+      expect(await f.accounts.findUnknownIdentifier('key-1')).toBeNull();
+      const entry = (n: number) => ({
+        action: 'login_failed' as const,
+        accountId: null,
+        loginId: null,
+        at: at(n),
+        ip: '203.0.113.9',
+        detail: { reason: 'unknown_identifier' },
+      });
+      await f.accounts.recordUnknownIdentifierFailure('key-1', at(1), entry(1));
+      await f.accounts.recordUnknownIdentifierFailure('key-1', at(2), entry(2));
+      await f.accounts.recordUnknownIdentifierFailure('key-2', at(3), entry(3));
+      expect(await f.accounts.findUnknownIdentifier('key-1')).toEqual({
+        key: 'key-1',
+        failedLogins: 2,
+        lastFailedLoginAt: at(2),
+      });
+      expect((await f.accounts.findUnknownIdentifier('key-2'))?.failedLogins).toBe(1);
+      expect(await f.audit.countByAction(null)).toEqual({ login_failed: 3 });
     });
 
     describe('importLegacy', () => {

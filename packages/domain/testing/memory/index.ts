@@ -35,7 +35,7 @@ export function createMemoryStore(): MemoryStore {
   const audit = new MemoryAuditLog();
   return {
     accounts: new MemoryAccountRepository({ outbox, audit }),
-    sessions: new MemorySessionStore(),
+    sessions: new MemorySessionStore(audit),
     outbox,
     audit,
     deliveryEvents: new MemoryDeliveryEvents(),

@@ -2,6 +2,7 @@ import {
   type Account,
   type AccountRepository,
   type AccountStatus,
+  type AuditEntry,
   type Changes,
   Err,
   type Flow,
@@ -14,6 +15,7 @@ import {
   openChallenge,
   type RejectedRow,
   type SaveResult,
+  type UnknownIdentifier,
   type WeakLegacyHash,
 } from '@renueva/domain';
 import type { MemoryAuditLog } from './memory-audit-log.js';
@@ -29,6 +31,7 @@ const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 export class MemoryAccountRepository implements AccountRepository {
   readonly #accounts = new Map<string, Account>();
   readonly #logins = new Map<string, Omit<Login, 'customerNumbers'>>();
+  readonly #unknown = new Map<string, UnknownIdentifier>();
   readonly #outbox: MemoryOutbox;
   readonly #audit: MemoryAuditLog;
 
@@ -236,8 +239,8 @@ export class MemoryAccountRepository implements AccountRepository {
             updatedAt: options.now,
             failedLogins: 0,
             lastFailedLoginAt: null,
-            wrongCodes: 0,
-            wrongCodesSince: null,
+            wrongCodesAt: [],
+            anonymousWrongCodesAt: [],
             recentSends: [],
           });
         } else if (
@@ -279,5 +282,20 @@ export class MemoryAccountRepository implements AccountRepository {
     if (!options.dryRun)
       for (const account of writes) this.#accounts.set(account.id, structuredClone(account));
     return outcome;
+  }
+
+  async findUnknownIdentifier(key: string): Promise<UnknownIdentifier | null> {
+    const found = this.#unknown.get(key);
+    return found ? structuredClone(found) : null;
+  }
+
+  async recordUnknownIdentifierFailure(key: string, now: Date, entry: AuditEntry): Promise<void> {
+    const before = this.#unknown.get(key);
+    this.#unknown.set(key, {
+      key,
+      failedLogins: (before?.failedLogins ?? 0) + 1,
+      lastFailedLoginAt: now,
+    });
+    await this.#audit.append([entry]);
   }
 }

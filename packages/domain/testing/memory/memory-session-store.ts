@@ -1,11 +1,19 @@
-import type { Session, SessionStore } from '@renueva/domain';
+import type { AuditEntry, Session, SessionStore } from '@renueva/domain';
+import type { MemoryAuditLog } from './memory-audit-log.js';
 
 /** Sessions in a Map, keyed by the token hash; values cloned in and out. */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Session>();
 
-  async create(session: Session): Promise<void> {
+  /** `audit`: where `create` writes the entries that come with a session. */
+  constructor(private readonly audit: MemoryAuditLog | null = null) {}
+
+  async create(session: Session, audit: AuditEntry[] = []): Promise<void> {
     this.#sessions.set(session.idHash, structuredClone(session));
+    if (audit.length > 0) {
+      if (!this.audit) throw new Error('MemorySessionStore: no audit log to write to');
+      await this.audit.append(audit);
+    }
   }
 
   async get(idHash: string): Promise<Session | null> {

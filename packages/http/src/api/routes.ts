@@ -6,6 +6,7 @@ import { errorStatus } from '../error-status.js';
 import type { RateLimit } from '../limits.js';
 import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER } from '../messages.js';
 import { requestContext } from '../request-context.js';
+import { atSignInFloor } from '../sign-in-floor.js';
 import { errorBody, errorResponses, invalidInputBody } from './errors.js';
 import { EMPTY_BODY, inputProblem, NOT_JSON } from './invalid-input.js';
 
@@ -368,11 +369,9 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     const body = c.req.valid('json');
     const tooMany = await limited(c, body.identifier);
     if (tooMany) return tooMany;
-    const r = await uc.logIn({
-      identifier: body.identifier,
-      password: body.password,
-      context: ctx(c),
-    });
+    const r = await atSignInFloor(deps.policies.signInFloorMs, () =>
+      uc.logIn({ identifier: body.identifier, password: body.password, context: ctx(c) }),
+    );
     if (r.isErr()) return fail(c, r.error);
     const o = r.value;
     switch (o.kind) {

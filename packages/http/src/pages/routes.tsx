@@ -7,6 +7,7 @@ import { errorStatus } from '../error-status.js';
 import type { RateLimit } from '../limits.js';
 import { errorSpanish, NOT_YOUR_CUSTOMER_NUMBER, whenSpanish } from '../messages.js';
 import { requestContext } from '../request-context.js';
+import { atSignInFloor } from '../sign-in-floor.js';
 import {
   AccountPage,
   type Field,
@@ -165,7 +166,9 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     const identifier = form.identificador ?? '';
     const tooMany = await limited(c, identifier);
     if (tooMany) return c.html(<SignInPage site={site} notice={tooMany} identifier={identifier} />);
-    const result = await uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) });
+    const result = await atSignInFloor(deps.policies.signInFloorMs, () =>
+      uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) }),
+    );
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
       return c.html(

@@ -1,0 +1,188 @@
+// Shared by the HTTP benchmarks: a throwaway PostgreSQL (scripts/with-postgres.mjs), the
+// built `renueva serve` as a child process, accounts written straight into the store,
+// and autocannon runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hash } from '@node-rs/argon2';
+import {
+  ARGON2ID_PARAMS,
+  migrate,
+  openDatabase,
+  PostgresAccountRepository,
+  SecretBox,
+} from '@renueva/adapters';
+import autocannon from 'autocannon';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SECRET = 'bench-secret-bench-secret-bench-secret';
+export const PASSWORD = 'tortuga violeta bajo el puente';
+
+/** Re-runs this script under a throwaway PostgreSQL unless DATABASE_URL is set. */
+export function ensurePostgres() {
+  if (process.env.DATABASE_URL) return;
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts/with-postgres.mjs'), process.execPath, ...process.argv.slice(1)],
+    { stdio: 'inherit' },
+  );
+  process.exit(r.status ?? 1);
+}
+
+/** A fresh database on the server of DATABASE_URL. */
+export async function freshDatabase(name) {
+  const admin = await openDatabase({ databaseUrl: process.env.DATABASE_URL, maxConnections: 1 });
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * `count` renewed accounts (each its own login, email + PASSWORD), written through the
+ * repository as a renewal would leave them; returns their emails.
+ */
+export async function seedLogins(url, count) {
+  const db = await openDatabase({ databaseUrl: url });
+  await migrate(db);
+  const repo = new PostgresAccountRepository(db, new SecretBox(SECRET));
+  const passwordHash = await hash(PASSWORD, ARGON2ID_PARAMS);
+  const now = new Date();
+  const throttle = {
+    failedLogins: 0,
+    lastFailedLoginAt: null,
+    wrongCodesAt: [],
+    anonymousWrongCodesAt: [],
+    recentSends: [],
+  };
+  const emails = [];
+  async function* rows() {
+    for (let i = 0; i < count; i++)
+      yield {
+        line: i + 2,
+        customerNumber: String(5_000_000 + i),
+        username: `bench${i}`,
+        email: `cliente${i}@bench.mx`,
+        emailValid: true,
+        passwordHash: 'plain:legacy password',
+      };
+  }
+  await repo.importLegacy(rows(), { dryRun: false, now });
+  for (let i = 0; i < count; i++) {
+    const account = await repo.findByLegacyUsername(`bench${i}`);
+    const login = {
+      id: randomUUID(),
+      email: `cliente${i}@bench.mx`,
+      passwordHash,
+      passwordChangedAt: now,
+      recovery: null,
+      customerNumbers: [account.customerNumber],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      ...throttle,
+    };
+    const { legacyPasswordHash: _, ...rest } = account;
+    const saved = await repo.save({
+      login: { next: login, expectedVersion: null },
+      account: {
+        next: {
+          id: account.id,
+          customerNumber: account.customerNumber,
+          legacyUsername: account.legacyUsername,
+          registeredEmail: account.registeredEmail,
+          createdAt: account.createdAt,
+          status: 'migrated',
+          loginId: login.id,
+          migratedAt: now,
+          version: account.version + 1,
+          updatedAt: now,
+        },
+        expectedVersion: account.version,
+      },
+      effects: [],
+    });
+    if (saved.isErr()) throw new Error(`seeding ${i}: ${saved.error.code}`);
+    void rest;
+    emails.push(login.email);
+  }
+  await db.close();
+  return emails;
+}
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Starts the built `renueva serve` with `env`; resolves with its URL once it listens.
+ * `probe`: load bench/lib/probe.cjs, which reports event-loop delay and peak RSS on stderr.
+ */
+export async function startRenueva(env, { probe = false } = {}) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      ...(probe ? ['--require', join(root, 'bench/lib/probe.cjs')] : []),
+      join(root, 'packages/cli/bin/renueva.js'),
+      'serve',
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+        RENUEVA_SECRET: SECRET,
+        DEMO_ACCOUNTS: 'false',
+        LOG_LEVEL: 'warn',
+        MAILER: 'console',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('is serving')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`renueva serve exited ${code}: ${stderr}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stderr: () => stderr,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      return stderr;
+    },
+  };
+}
+
+/** One autocannon run; resolves with its result. */
+export const cannon = (options) =>
+  new Promise((resolve, reject) =>
+    autocannon({ duration: 5, ...options }, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
