@@ -68,7 +68,7 @@ describe('work factors of imported hashes', () => {
     }
     const outcome = await uc.importLegacyAccounts({ rows: rows(), dryRun: false });
     expect(outcome.rejected).toEqual([
-      { line: 3, reason: 'unknown or malformed password_hash scheme "2b"' },
+      { line: 3, reason: 'unknown or malformed password_hash scheme "$2b$"' },
       { line: 4, reason: 'unknown or malformed password_hash scheme "aspnet-identity"' },
     ]);
     expect(outcome.inserted).toBe(2);
