@@ -46,16 +46,30 @@ function allowedMethods(app: Hono): (path: string) => string[] {
  * memory: the first such request goes through the app and its answer is kept.
  */
 function constantAnswer(): MiddlewareHandler {
-  let kept: { body: string; status: number; headers: [string, string][] } | null = null;
+  // Bytes and a plain header object (Content-Length included): @hono/node-server writes
+  // such a Response straight out, without building a `Headers` per request.
+  let kept: { body: Uint8Array; headers: Record<string, string> } | null = null;
   return async (c, next) => {
     if (c.req.url.includes('?')) return next();
-    if (kept) return new Response(kept.body, { status: kept.status, headers: kept.headers });
+    if (kept) return new Response(kept.body, { status: 200, headers: kept.headers });
     await next();
     const res = c.res;
-    if (res.status === 200 && !res.headers.has('set-cookie'))
-      kept = { body: await res.clone().text(), status: 200, headers: [...res.headers] };
+    if (res.status === 200 && !res.headers.has('set-cookie')) {
+      const body = new Uint8Array(await res.clone().arrayBuffer());
+      const headers = Object.fromEntries(res.headers);
+      headers['content-length'] = String(body.byteLength);
+      kept = { body, headers };
+    }
   };
 }
+
+const HEALTHY = new TextEncoder().encode('{"status":"ok"}');
+const HEALTHY_HEADERS = {
+  'content-type': 'application/json',
+  'content-length': String(HEALTHY.byteLength),
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
 
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
@@ -101,7 +115,9 @@ export function createApp(deps: AppDeps) {
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   // Answers that are the same for every request: built once (through the whole chain
   // below, so with the same headers) and served from memory after that.
-  app.get('/healthz', constantAnswer());
+  // The liveness probe: read by load balancers, never by a browser, so none of the
+  // browser-facing headers below; the same bytes every time.
+  app.get('/healthz', () => new Response(HEALTHY, { headers: HEALTHY_HEADERS }));
   app.get('/iniciar-sesion', constantAnswer());
   app.use(
     '*',
@@ -170,7 +186,6 @@ export function createApp(deps: AppDeps) {
     await next();
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ready = await deps.isReady().catch(() => false);
     return c.json({ status: ready ? 'ready' : 'unavailable' }, ready ? 200 : 503);
