@@ -1,3 +1,4 @@
+import { SingleBar } from 'cli-progress';
 /** A failure the CLI reports on one line; `exitCode` 2 means bad usage. */
 export class CliError extends Error {
   constructor(
@@ -40,4 +41,9 @@ export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export function csvField(value: string | number): string {
   const s = /^[=+\-@]/.test(String(value)) ? `'${value}` : String(value);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** A progress bar on stderr for a long command when `shown` (a terminal, not `--json`); else null. */
+export function progressBar(shown: boolean, format: string): SingleBar | null {
+  return shown ? new SingleBar({ format, stream: process.stderr, hideCursor: true }) : null;
 }

@@ -3,9 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Renueva } from '@renueva/adapters';
 import type { WrapOutcome } from '@renueva/domain';
-import { SingleBar } from 'cli-progress';
 import { actorOf, type CommandContext, withRenueva } from '../context.js';
-import { print, table } from '../output.js';
+import { print, progressBar, table } from '../output.js';
 
 /** About how many argon2id hashes (m=19 MiB, t=2) one core does per second. */
 const HASHES_PER_CORE = 20;
@@ -42,15 +41,10 @@ export async function runWrap(
   const concurrency =
     options.rate > 0 ? Math.min(cpus, Math.ceil(options.rate / HASHES_PER_CORE)) : cpus;
   const started = performance.now();
-  const bar =
-    ctx.io.isTty && !options.json
-      ? new SingleBar({
-          format:
-            'Wrapping |{bar}| {percentage}% | {value}/{total} hashes | {speed}/s | ETA {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        })
-      : null;
+  const bar = progressBar(
+    ctx.io.isTty && !options.json,
+    'Wrapping |{bar}| {percentage}% | {value}/{total} hashes | {speed}/s | ETA {eta_formatted}',
+  );
   let lastLine = performance.now();
   let total = 0;
   const outcome = await renueva.useCases

@@ -4,10 +4,9 @@ import { stat } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RejectedRow } from '@renueva/domain';
-import { SingleBar } from 'cli-progress';
 import { type CommandContext, withRenueva } from '../context.js';
 import { ImportFileError, readImportFile } from '../import-file.js';
-import { CliError, csvField, print, table } from '../output.js';
+import { CliError, csvField, print, progressBar, table } from '../output.js';
 import { runWrap, type WrapSummary, wrapRows } from './hashes.js';
 
 /**
@@ -61,15 +60,10 @@ export async function importFile(
   let collected = 0;
   const gc = collector();
   let rows = 0;
-  const bar =
-    ctx.io.isTty && !options.json
-      ? new SingleBar({
-          format:
-            'Importing |{bar}| {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        })
-      : null;
+  const bar = progressBar(
+    ctx.io.isTty && !options.json,
+    'Importing |{bar}| {percentage}% | {rows} rows | {speed} rows/s | ETA {eta_formatted}',
+  );
   bar?.start(size, 0, { rows: 0, speed: 0 });
   let lastLine = Date.now();
   const progress = () => {
