@@ -5,6 +5,7 @@ import type { Account, Login, Versioned } from '../src/account.js';
 import {
   checkCode,
   type IssuedCode,
+  isLive,
   nextSendAllowedAt,
   rebindChallenge,
 } from '../src/challenge.js';
@@ -329,6 +330,60 @@ describe('sending codes', () => {
           }
         },
       ),
+      runs,
+    );
+  });
+});
+
+// Exact instants and exact outputs the properties above pass through only by chance
+// (survivors of a mutation run, docs/testing.md).
+describe('boundaries', () => {
+  it('a code is dead at the very instant it expires, alive one millisecond before', () => {
+    fc.assert(
+      fc.property(arbPendingRenewal(), (holder) => {
+        const c = { ...holder.challenge, attempts: 0 };
+        const at = c.expiresAt.getTime();
+        expect(isLive(c, new Date(at - 1), defaultPolicies)).toBe(true);
+        expect(isLive(c, new Date(at), defaultPolicies)).toBe(false);
+        expect(isLive(null, new Date(at - 1), defaultPolicies)).toBe(false);
+      }),
+      runs,
+    );
+  });
+
+  it('rebinding a fresh code sends nothing and changes only the flow token', () => {
+    fc.assert(
+      fc.property(arbPendingRenewal(), arbNow, (holder, now) => {
+        const hash = 'f'.repeat(64);
+        const { account, effects } = rebindChallenge(holder, holder.challenge, hash, now);
+        expect(effects).toEqual([]);
+        expect(account.challenge).toEqual({ ...holder.challenge, flowTokenHash: hash });
+      }),
+      runs,
+    );
+  });
+
+  it('unlock is audited without a request context: support acted, not a client', () => {
+    fc.assert(
+      fc.property(arbHolder, arbNow, (holder, now) => {
+        const { effects } = unlock(holder, now, 'soporte@renueva');
+        const entry = effects[0]?.type === 'audit' ? effects[0].entry : null;
+        expect(entry?.action).toBe('unlocked');
+        expect(entry?.ip).toBeNull();
+      }),
+      runs,
+    );
+  });
+
+  it('a send exactly one hour old no longer counts against the hourly cap', () => {
+    fc.assert(
+      fc.property(arbLogin(), (login) => {
+        const now = new Date(ARBITRARY_NOW.getTime() + 7 * 86_400_000);
+        const hourAgo = new Date(now.getTime() - 3_600_000);
+        const justInside = new Date(now.getTime() - 3_599_999);
+        const t = { ...login, recentSends: [hourAgo, justInside] };
+        expect(sendsInLastHour(t, now)).toEqual([justInside]);
+      }),
       runs,
     );
   });
