@@ -7,6 +7,7 @@ import {
   type IssuedCode,
   isLive,
   nextSendAllowedAt,
+  openChallenge,
   rebindChallenge,
 } from '../src/challenge.js';
 import type { Effect } from '../src/effects.js';
@@ -14,11 +15,12 @@ import { defaultPolicies } from '../src/index.js';
 import { completePasswordChange, startRecovery } from '../src/recovery.js';
 import { completeMigration, setEmail, startRenewal } from '../src/renewal.js';
 import { recordFailedLogin, recordSignIn, unlock } from '../src/sign-in.js';
-import { sendsInLastHour } from '../src/throttle.js';
+import { sendsInLastHour, wrongCodeBlockUntil } from '../src/throttle.js';
 import {
   ARBITRARY_NOW,
   arbLegacyAccount,
   arbLogin,
+  arbMigratedAccount,
   arbPendingRenewal,
   arbPolicies,
   arbRequestContext,
@@ -383,6 +385,121 @@ describe('boundaries', () => {
         const justInside = new Date(now.getTime() - 3_599_999);
         const t = { ...login, recentSends: [hourAgo, justInside] };
         expect(sendsInLastHour(t, now)).toEqual([justInside]);
+      }),
+      runs,
+    );
+  });
+});
+
+describe('open challenges and code budgets', () => {
+  const ctx = { ip: null, userAgent: null };
+  const p = defaultPolicies;
+
+  it('only a pending renewal (or a login in recovery) has an open code', () => {
+    fc.assert(
+      fc.property(arbLegacyAccount(), arbMigratedAccount(), (legacy, migrated) => {
+        expect(openChallenge(legacy)).toBeNull();
+        expect(openChallenge(migrated)).toBeNull();
+      }),
+      runs,
+    );
+  });
+
+  it('a new code counts the emails of the flow: one for the first, one more for each resend', () => {
+    fc.assert(
+      fc.property(arbLegacyAccount(), arbIssued, arbNow, (legacy, issued, now) => {
+        const first = startRenewal(legacy, 'a@x.mx', 'login', issued, now, ctx, p).account;
+        expect(first.challenge.sends).toBe(1);
+        const later = new Date(now.getTime() + 600_000);
+        const second = startRenewal(first, 'a@x.mx', 'login', issued, later, ctx, p).account;
+        expect(second.challenge.sends).toBe(2);
+      }),
+      runs,
+    );
+  });
+
+  // wrong codes spread over the last hour, oldest first
+  const wrongCodes = (now: Date, n: number) =>
+    Array.from({ length: n }, (_, i) => new Date(now.getTime() - (n - i) * 60_000));
+
+  it("a recovery started by anyone spends the anonymous budget; the customer's own renewal does not", () => {
+    fc.assert(
+      fc.property(arbPendingRenewal(), arbNow, (pending, now) => {
+        const challenge = {
+          ...pending.challenge,
+          attempts: 0,
+          expiresAt: new Date(now.getTime() + 60_000),
+        };
+        const clean = { ...pending, challenge, wrongCodesAt: [], anonymousWrongCodesAt: [] };
+        for (const origin of ['login', 'recovery'] as const) {
+          const r = checkCode({ ...clean, origin }, challenge, false, now, ctx, p);
+          const next = r.isErr() ? r.error.transition?.account : undefined;
+          expect(next?.wrongCodesAt).toEqual([now]);
+          expect(next?.anonymousWrongCodesAt).toEqual(origin === 'recovery' ? [now] : []);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("a login's recovery may use the whole window; only a customer account keeps guesses in reserve", () => {
+    fc.assert(
+      fc.property(arbLogin(), arbNow, (login, now) => {
+        const spent = wrongCodes(now, p.maxWrongCodesPerAccount - p.wrongCodesReservedForSignIn);
+        const challenge = {
+          codeHash: 'c'.repeat(64),
+          flowTokenHash: 'f'.repeat(64),
+          issuedAt: now,
+          expiresAt: new Date(now.getTime() + 60_000),
+          attempts: 0,
+          sends: 1,
+          lastSentAt: now,
+        };
+        const holder = {
+          ...login,
+          recovery: challenge,
+          wrongCodesAt: spent,
+          anonymousWrongCodesAt: spent,
+        };
+        const r = checkCode(holder, challenge, true, now, ctx, p);
+        expect(r.isOk()).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('wrongCodeBlockUntil: a caller that names no flow gets the whole-window budget only', () => {
+    fc.assert(
+      fc.property(arbLogin(), arbNow, (login, now) => {
+        const anonymousSpent = wrongCodes(now, p.maxWrongCodesPerAccount);
+        const t = { ...login, wrongCodesAt: [], anonymousWrongCodesAt: anonymousSpent };
+        expect(wrongCodeBlockUntil(t, now, p)).toBeNull();
+        const all = { ...t, wrongCodesAt: anonymousSpent };
+        expect(wrongCodeBlockUntil(all, now, p)).toEqual(
+          new Date((anonymousSpent[0] as Date).getTime() + p.wrongCodeWindowSeconds * 1000),
+        );
+      }),
+      runs,
+    );
+  });
+
+  it('wrongCodeBlockUntil: blocked by both budgets, the later release wins; no anonymous budget at all blocks a whole window', () => {
+    fc.assert(
+      fc.property(arbLogin(), arbNow, (login, now) => {
+        const window = p.wrongCodeWindowSeconds * 1000;
+        const all = wrongCodes(now, p.maxWrongCodesPerAccount);
+        const anonymous = all.slice(-(p.maxWrongCodesPerAccount - p.wrongCodesReservedForSignIn));
+        const t = { ...login, wrongCodesAt: all, anonymousWrongCodesAt: anonymous };
+        const flow = { anonymous: true, reserve: true };
+        // the whole window frees a guess when its oldest leaves; the anonymous budget later
+        expect(wrongCodeBlockUntil(t, now, p, flow)).toEqual(
+          new Date((anonymous[0] as Date).getTime() + window),
+        );
+        const none = { ...p, wrongCodesReservedForSignIn: p.maxWrongCodesPerAccount };
+        const fresh = { ...login, wrongCodesAt: [], anonymousWrongCodesAt: [] };
+        expect(wrongCodeBlockUntil(fresh, now, none, flow)).toEqual(
+          new Date(now.getTime() + window),
+        );
       }),
       runs,
     );
