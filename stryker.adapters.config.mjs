@@ -5,7 +5,7 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'packages/adapters/vitest.mutation.config.ts' },
   mutate: [
-    'packages/adapters/src/crypto/{argon2-password-hasher,legacy-password-verifier,node-secrets,secret-box}.ts',
+    'packages/adapters/src/crypto/{argon2-password-hasher,bcrypt-2x,crypt-schemes,legacy-password-verifier,node-secrets,secret-box}.ts',
     'packages/adapters/src/sql/{postgres-account-repository,postgres-outbox}.ts',
   ],
   disableTypeChecks: 'packages/adapters/src/**/*.ts',

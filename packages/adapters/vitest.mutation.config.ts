@@ -18,6 +18,7 @@ export default mergeConfig(
         'test/postgres.test.ts',
         'test/sql-concurrency.test.ts',
       ],
+      env: { RENUEVA_TEST_PGLITE: 'skip' },
     },
   }),
 );

@@ -135,7 +135,10 @@ function wrapSuite(name: string, open: () => Promise<Database>) {
   });
 }
 
-wrapSuite('pglite', () => openDatabase({ dataDir: null }));
+// the mutation run (vitest.mutation.config.ts) runs the PostgreSQL server's suite only
+describe.skipIf(process.env.RENUEVA_TEST_PGLITE === 'skip')('embedded store', () => {
+  wrapSuite('pglite', () => openDatabase({ dataDir: null }));
+});
 describe.skipIf(!requirePostgres())('PostgreSQL server', () => {
   wrapSuite('postgres', async () => openDatabase({ databaseUrl: await freshPostgresUrl() }));
 });
