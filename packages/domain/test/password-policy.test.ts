@@ -31,6 +31,48 @@ describe('checkNewPassword', () => {
     expect(kinds('cliente 2242455 siempre')).toEqual(['contains_personal_data']);
     expect(kinds('password1234')).toEqual(['too_common']);
   });
+  it('says which personal data a password contains, once per kind', () => {
+    const problems = (p: string, c = p, ctx = context) => {
+      const r = checkNewPassword(p, c, ctx, strength, defaultPolicies);
+      return r.isErr() ? r.error : [];
+    };
+    expect(problems('Diego.Barron y algo más')).toEqual([
+      { kind: 'contains_personal_data', what: 'email' },
+    ]);
+    // two usernames in it: one problem about usernames
+    const twoUsers = { ...context, usernames: ['flotilla01', 'flotilla02'] };
+    expect(problems('flotilla01 y flotilla02 juntas', undefined, twoUsers)).toEqual([
+      { kind: 'contains_personal_data', what: 'username' },
+    ]);
+    // a username and a customer number: one problem each
+    expect(problems('dbarronrmz1 cliente 2242455')).toEqual([
+      { kind: 'contains_personal_data', what: 'username' },
+      { kind: 'contains_personal_data', what: 'customer_number' },
+    ]);
+    // beside another problem, still reported
+    expect(problems('dbarronrmz1 cliente', 'otra')).toEqual([
+      { kind: 'mismatch' },
+      { kind: 'contains_personal_data', what: 'username' },
+    ]);
+  });
+  it('asks the strength check only when nothing but the confirmation is wrong', () => {
+    const asked: string[] = [];
+    const refuses: PasswordStrength = {
+      check: (p) => {
+        asked.push(p);
+        return { acceptable: false, feedback: 'muy común' };
+      },
+    };
+    const run = (p: string, c: string) => {
+      const r = checkNewPassword(p, c, context, refuses, defaultPolicies);
+      return r.isErr() ? r.error.map((x) => x.kind) : [];
+    };
+    // a common password mistyped in the confirmation: both told at once
+    expect(run('password1234', 'password123')).toEqual(['mismatch', 'too_common']);
+    // too short (and mistyped): the length comes first, no strength verdict
+    expect(run('corta', 'corto')).toEqual(['too_short', 'mismatch']);
+    expect(asked).toEqual(['password1234']);
+  });
   it('counts code points, not UTF-16 units', () => {
     expect(kinds('😀'.repeat(12))).toEqual([]); // 24 UTF-16 units, 12 code points
     expect(kinds('😀'.repeat(11))).toEqual(['too_short']);

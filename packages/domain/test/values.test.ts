@@ -7,6 +7,7 @@ import {
   parseEmail,
   parseIdentifier,
   parseLegacyUsername,
+  usernameKey,
 } from '../src/index.js';
 
 describe('parseEmail', () => {
@@ -25,6 +26,14 @@ describe('parseEmail', () => {
     const parsed = parseEmail(raw);
     expect(parsed.isErr() && parsed.error.code).toBe('invalid_input');
   });
+  it('names the field and says why, for the form to show', () => {
+    const parsed = parseEmail('diego@');
+    expect(parsed.isErr() && parsed.error).toEqual({
+      code: 'invalid_input',
+      field: 'email',
+      message: 'correo electrónico no válido',
+    });
+  });
 });
 
 describe('parseLegacyUsername / parseCustomerNumber / parseIdentifier', () => {
@@ -33,10 +42,28 @@ describe('parseLegacyUsername / parseCustomerNumber / parseIdentifier', () => {
     for (const bad of ['', 'a b', 'a\u0000b', 'x'.repeat(65)])
       expect(parseLegacyUsername(bad).isErr()).toBe(true);
   });
+  it('names the field and the rule a username breaks', () => {
+    const parsed = parseLegacyUsername('a b');
+    expect(parsed.isErr() && parsed.error).toEqual({
+      code: 'invalid_input',
+      field: 'username',
+      message: 'sin espacios, arrobas ni caracteres de control',
+    });
+  });
+  it('compares usernames case- and space-insensitively with usernameKey', () => {
+    expect(usernameKey(' DBarronRMZ1 ')).toBe('dbarronrmz1');
+    expect(usernameKey('DBARRONrmz1')).toBe(usernameKey('dbarronRMZ1'));
+  });
   it('accepts digits only as a customer number', () => {
     expect(parseCustomerNumber(' 2242455 ').unwrap()).toBe('2242455');
     for (const bad of ['', '12a', '-1', '1'.repeat(21)])
       expect(parseCustomerNumber(bad).isErr()).toBe(true);
+    const parsed = parseCustomerNumber('12a');
+    expect(parsed.isErr() && parsed.error).toEqual({
+      code: 'invalid_input',
+      field: 'customer_number',
+      message: 'número de cliente no válido: solo dígitos',
+    });
   });
   it('tells an email from a username by the @', () => {
     expect(parseIdentifier('dbarronrmz1').unwrap()).toEqual({
@@ -50,6 +77,15 @@ describe('parseLegacyUsername / parseCustomerNumber / parseIdentifier', () => {
 describe('maskEmail', () => {
   it('matches the customer guide', () => {
     expect(maskEmail('diego.barron.rmz@oxxogas.com')).toBe('diego.barron.***@oxxog**.c**');
+  });
+
+  it('masks what is on record even when it is not a well-formed address', () => {
+    // no "@": the second half hidden
+    expect(maskEmail('diegobarron')).toBe('diego******');
+    // nothing before the "@": the domain masked as usual
+    expect(maskEmail('@oxxogas.com')).toBe('@oxxog**.c**');
+    // a single-label domain is not a top-level label: its last third hidden
+    expect(maskEmail('diego@localhost')).toBe('di***@localh***');
   });
 
   const label = fc.stringMatching(/^[a-z0-9]{1,12}$/);

@@ -110,6 +110,28 @@ describe('exportAudit (support)', () => {
     });
   });
 
+  it('audits an unmasked export of everyone or of an email with that subject, masked in later exports', async () => {
+    const { read, ports } = await history();
+    await read({ unmasked: true });
+    expect(ports.audit.entries().at(-1)).toMatchObject({
+      action: 'audit_exported_unmasked',
+      detail: { actor: 'cli:ana', since: null, customerNumber: null, email: null },
+    });
+    await read({ unmasked: true, subject: { email: FLEET } });
+    expect(ports.audit.entries().at(-1)).toMatchObject({
+      action: 'audit_exported_unmasked',
+      detail: { actor: 'cli:ana', customerNumber: null, email: FLEET },
+    });
+    // the email in that entry's detail is masked like any other, shown only unmasked
+    expect((await read()).at(-1)?.detail).toEqual({
+      actor: 'cli:ana',
+      since: null,
+      customerNumber: null,
+      email: maskEmail(FLEET),
+    });
+    expect((await read({ unmasked: true })).at(-2)?.detail).toMatchObject({ email: FLEET });
+  });
+
   it('names no subject it cannot find, and rejects a malformed one', async () => {
     const { uc, ports } = await history();
     const run = (subject: { customerNumber: string } | { email: string }) =>

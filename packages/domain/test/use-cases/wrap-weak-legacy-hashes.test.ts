@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { type AccountRepository, wrapWeakLegacyHashes } from '../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type AccountRepository, Err, Ok, wrapWeakLegacyHashes } from '../../src/index.js';
 import { ctx, DIEGO, setup } from './setup.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -102,5 +102,54 @@ describe('wrapWeakLegacyHashes', () => {
     expect(changed?.status === 'legacy' && changed.legacyPasswordHash).toBe(
       `sha256:${sha256('nueva-del-portal')}`,
     );
+  });
+
+  it('reports progress after each hash, reads batches of the size asked (at least 1)', async () => {
+    const { ports, uc } = await setup();
+    const before = await ports.accounts.countWeakLegacyHashes();
+    const progress: unknown[] = [];
+    const find = vi.spyOn(ports.accounts, 'findWeakLegacyHashes');
+    await uc.wrapWeakLegacyHashes({ batchSize: 2, onProgress: (done) => progress.push(done) });
+    expect(progress).toEqual(
+      Array.from({ length: before }, (_, i) => ({ wrapped: i + 1, skipped: 0 })),
+    );
+    expect(find.mock.calls.map(([limit]) => limit)).toEqual(
+      Array.from({ length: Math.ceil(before / 2) + 1 }, () => 2),
+    );
+    find.mockClear();
+    await uc.wrapWeakLegacyHashes({ batchSize: 0 });
+    expect(find.mock.calls.map(([limit]) => limit)).toEqual([1]);
+  });
+
+  it('skips, and leaves as they are, the hashes the hasher was busy for or had nothing to wrap', async () => {
+    const { ports, uc } = await setup();
+    const before = await ports.accounts.countWeakLegacyHashes();
+    const [busy, none] = await ports.accounts.findWeakLegacyHashes(2, null);
+    if (!busy || !none) throw new Error('expected two weak hashes');
+    vi.spyOn(ports.legacy, 'wrap')
+      .mockResolvedValueOnce(Err({ code: 'busy', retryAfterSeconds: 1 }))
+      .mockResolvedValueOnce(Ok(null));
+    expect(await uc.wrapWeakLegacyHashes()).toEqual({
+      wrapped: before - 2,
+      skipped: 2,
+      remaining: 2,
+    });
+    expect(await ports.accounts.findWeakLegacyHashes(10, null)).toEqual([busy, none]);
+  });
+
+  it('runs as many hashes at once as the concurrency asked', async () => {
+    const { ports, uc } = await setup();
+    const before = await ports.accounts.countWeakLegacyHashes();
+    let running = 0;
+    let most = 0;
+    const wrap = ports.legacy.wrap.bind(ports.legacy);
+    vi.spyOn(ports.legacy, 'wrap').mockImplementation(async (hash) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return wrap(hash);
+    });
+    expect(await uc.wrapWeakLegacyHashes({ concurrency: 3 })).toMatchObject({ wrapped: before });
+    expect(most).toBe(3);
   });
 });
