@@ -340,4 +340,58 @@ describe('recovery', () => {
     const signedIn = await startRenewal();
     expect((await complete(signedIn.flowToken, codeFor())).isOk()).toBe(true);
   });
+
+  it('a second recovery request for a legacy account while its recovery code is live takes the flow over', async () => {
+    const { uc, ports, codeFor } = await setup();
+    const request = () => uc.requestRecovery({ identifier: DIEGO.username, context: ctx });
+    const first = (await request()).unwrap();
+    const second = (await request()).unwrap();
+    expect(ports.outbox.messages()).toHaveLength(1);
+    const complete = (flowToken: string) =>
+      uc.completeRecovery({
+        flowToken,
+        code: codeFor(),
+        newPassword: NEW_PASSWORD,
+        confirmation: NEW_PASSWORD,
+        context: ctx,
+      });
+    // the first client's token no longer opens the flow (a recovery answers one generic error)
+    expect((await complete(first.flowToken)).isErr()).toBe(true);
+    expect((await complete(second.flowToken)).unwrap()).toMatchObject({ migrated: true });
+  });
+
+  it('wrong recovery codes of a login spend only its own budget, not the one reserved for sign-in renewals', async () => {
+    const { uc, ports, migrate, codeFor, wrong } = await setup();
+    await migrate();
+    ports.clock.advance(61);
+    const { flowToken } = (
+      await uc.requestRecovery({ identifier: DIEGO.email, context: ctx })
+    ).unwrap();
+    const code = codeFor();
+    // five wrong codes: the code is used up (5 tries), the login's 10 a day are not
+    for (let i = 0; i < 5; i++)
+      await uc.completeRecovery({
+        flowToken,
+        code: wrong(code),
+        newPassword: NEW_PASSWORD,
+        confirmation: NEW_PASSWORD,
+        context: ctx,
+      });
+    ports.clock.advance(61);
+    const sent = ports.outbox.messages().length;
+    const again = (await uc.requestRecovery({ identifier: DIEGO.email, context: ctx })).unwrap();
+    expect(ports.outbox.messages()).toHaveLength(sent + 1);
+    expect(codeFor()).not.toBe(code);
+    expect(
+      (
+        await uc.completeRecovery({
+          flowToken: again.flowToken,
+          code: codeFor(),
+          newPassword: 'otra frase bastante larga',
+          confirmation: 'otra frase bastante larga',
+          context: ctx,
+        })
+      ).isOk(),
+    ).toBe(true);
+  });
 });

@@ -233,3 +233,215 @@ describe('logIn', () => {
     expect(mixed[0]?.isOk()).toBe(true);
   });
 });
+
+describe('logIn: what the mutation run found unpinned (issue 13)', () => {
+  it('an unknown identifier is counted and audited under its trimmed lower-case form, and backs off, then locks', async () => {
+    const { uc, ports } = await setup();
+    const fail = (identifier: string) => uc.logIn({ identifier, password: 'x', context: ctx });
+    const key = ports.secrets.mac('unknown-identifier:nadie');
+    await fail('nadie');
+    await fail('  NADIE ');
+    // the counters are stored under that key: another spelling of the same identifier shares them
+    expect((await ports.accounts.findUnknownIdentifier(key))?.failedLogins).toBe(2);
+    expect(ports.audit.entries().map((e) => [e.action, e.accountId, e.loginId, e.detail])).toEqual([
+      ['login_failed', null, null, { reason: 'unknown_identifier', consecutive: 1 }],
+      ['login_failed', null, null, { reason: 'unknown_identifier', consecutive: 2 }],
+    ]);
+    // another unknown identifier has counters of its own
+    for (let i = 0; i < 3; i++) await fail('nadie');
+    expect(errorOf(await fail('nadie'))).toEqual({
+      code: 'throttled',
+      retryAt: new Date(ports.clock.now().getTime() + 1000),
+    });
+    expect(errorOf(await fail('alguien'))).toEqual({ code: 'invalid_credentials' });
+
+    for (let i = 0; i < 100; i++) {
+      ports.clock.advance(1000);
+      await fail('nadie');
+    }
+    ports.clock.advance(100_000);
+    expect(errorOf(await fail('nadie'))).toEqual({ code: 'throttled', retryAt: null });
+  });
+
+  it('a busy hasher answers busy for a blocked holder, a login and a weak legacy hash: nothing is counted', async () => {
+    const s = await setup();
+    await s.migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
+    s.ports.hasher.busy = true;
+    const logIn = (identifier: string, password: string) =>
+      s.uc.logIn({ identifier, password, context: ctx });
+    // a login's own hash cannot be checked
+    expect(errorOf(await logIn('admin@flotillas.mx', 'nope'))).toEqual({
+      code: 'busy',
+      retryAfterSeconds: 1,
+    });
+    expect((await s.holder('flotilla01')).failedLogins).toBe(0);
+    // a weak legacy hash is checked at once, but the slow check it pays for is refused
+    expect(errorOf(await logIn(DIEGO.username, DIEGO.password))).toEqual({
+      code: 'busy',
+      retryAfterSeconds: 1,
+    });
+    expect((await s.account()).status).toBe('legacy');
+    s.ports.hasher.busy = false;
+    for (let i = 0; i < 5; i++) await logIn(DIEGO.username, 'nope');
+    s.ports.hasher.busy = true;
+    expect(errorOf(await logIn(DIEGO.username, 'nope'))).toEqual({
+      code: 'busy',
+      retryAfterSeconds: 1,
+    });
+  });
+
+  it('a weak legacy hash pays one slow hasher check too', async () => {
+    const { uc, ports } = await setup();
+    for (const password of [DIEGO.password, 'nope']) {
+      const before = ports.hasher.verifications;
+      await uc.logIn({ identifier: DIEGO.username, password, context: ctx });
+      expect(ports.hasher.verifications).toBe(before + 1);
+    }
+  });
+
+  it('the legacy username of a renewed account with its password is audited as a hint', async () => {
+    const s = await setup();
+    await s.migrate();
+    const login = await s.holder();
+    const since = s.ports.audit.entries().length;
+    await s.uc.logIn({ identifier: DIEGO.username, password: NEW_PASSWORD, context: ctx });
+    expect(s.ports.audit.entries().slice(since)).toEqual([
+      {
+        action: 'login_hint_email',
+        accountId: null,
+        loginId: login.id,
+        at: s.ports.clock.now(),
+        ip: ctx.ip,
+        detail: {},
+      },
+    ]);
+  });
+
+  it('a clean sign-in writes nothing on the login and audits login_succeeded with the session', async () => {
+    const s = await setup();
+    await s.migrate();
+    const before = await s.holder();
+    const since = s.ports.audit.entries().length;
+    (await s.uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })).unwrap();
+    expect(await s.holder()).toEqual(before);
+    expect(s.ports.audit.entries().slice(since)).toEqual([
+      {
+        action: 'login_succeeded',
+        accountId: null,
+        loginId: before.id,
+        at: s.ports.clock.now(),
+        ip: ctx.ip,
+        detail: {},
+      },
+    ]);
+  });
+
+  it('the renewal answer says when a resend is allowed and when the code expires', async () => {
+    const { startRenewal, ports } = await setup();
+    const now = ports.clock.now().getTime();
+    const started = await startRenewal();
+    expect(started.resendAvailableAt).toEqual(new Date(now + 60_000));
+    expect(started.expiresAt).toEqual(new Date(now + 600_000));
+  });
+});
+
+describe('logIn racing another write (issue 13)', () => {
+  /** Runs `meanwhile` while the sign-in checks the (legacy or login) password. */
+  const during = (
+    s: Awaited<ReturnType<typeof setup>>,
+    verifier: 'legacy' | 'hasher',
+    meanwhile: () => Promise<unknown>,
+  ) => {
+    const target = s.ports[verifier];
+    const verify = target.verify.bind(target);
+    let once = true;
+    vi.spyOn(target, 'verify').mockImplementation(async (hash: string, password: string) => {
+      const r = await verify(hash, password);
+      if (once && hash !== s.ports.hasher.dummyHash) {
+        once = false;
+        await meanwhile();
+      }
+      return r;
+    });
+  };
+
+  it('a wrong legacy password is not counted on an account renewed meanwhile', async () => {
+    const s = await setup();
+    const { flowToken } = await s.startRenewal();
+    const code = s.codeFor();
+    let renewed: unknown = null;
+    during(s, 'legacy', async () => {
+      (await s.complete(flowToken, code)).unwrap();
+      renewed = await s.account();
+    });
+    expect(
+      errorOf(await s.uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx })),
+    ).toEqual({ code: 'invalid_credentials' });
+    expect((await s.account()).status).toBe('migrated');
+    expect(await s.account()).toEqual(renewed);
+    expect(s.ports.audit.entries().map((e) => e.action)).not.toContain('login_failed');
+  });
+
+  it('a legacy password proven while the account was renewed answers conflict, no code is sent', async () => {
+    const s = await setup();
+    const { flowToken } = await s.startRenewal();
+    const code = s.codeFor();
+    s.ports.clock.advance(61);
+    during(s, 'legacy', async () => (await s.complete(flowToken, code)).unwrap());
+    const sent = s.ports.outbox.messages().length;
+    expect(
+      errorOf(
+        await s.uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx }),
+      ),
+    ).toEqual({ code: 'conflict' });
+    // the renewal's completion may send its own email, but no new code goes out
+    expect(
+      s.ports.outbox
+        .messages()
+        .slice(sent)
+        .filter((m) => m.email.secret?.code),
+    ).toEqual([]);
+  });
+
+  it('a legacy password proven while another write changed the account reads it again and starts the renewal', async () => {
+    const s = await setup();
+    during(s, 'legacy', async () => {
+      await s.uc.logIn({ identifier: DIEGO.username, password: 'nope', context: ctx });
+    });
+    const r = await s.uc.logIn({
+      identifier: DIEGO.username,
+      password: DIEGO.password,
+      context: ctx,
+    });
+    expect(r.unwrap().kind).toBe('renewal_started');
+    expect((await s.account()).status).toBe('pending_renewal');
+  });
+
+  it('a password changed while signing in with the old one: invalid_credentials, no session', async () => {
+    const s = await setup();
+    await s.migrate();
+    // one failure, so the sign-in has a counter to reset (a write that can lose the race)
+    await s.uc.logIn({ identifier: DIEGO.email, password: 'nope', context: ctx });
+    s.ports.clock.advance(10);
+    during(s, 'hasher', async () => {
+      const login = await s.ports.accounts.findLoginByEmail(DIEGO.email);
+      if (!login) throw new Error('no login');
+      const next = {
+        ...login,
+        version: login.version + 1,
+        passwordHash: (await s.ports.hasher.hash('otra clave larga')).unwrap(),
+      };
+      (
+        await s.ports.accounts.save({
+          login: { next, expectedVersion: login.version },
+          effects: [],
+        })
+      ).unwrap();
+    });
+    const create = vi.spyOn(s.ports.sessions, 'create');
+    expect(
+      errorOf(await s.uc.logIn({ identifier: DIEGO.email, password: NEW_PASSWORD, context: ctx })),
+    ).toEqual({ code: 'invalid_credentials' });
+    expect(create).not.toHaveBeenCalled();
+  });
+});
