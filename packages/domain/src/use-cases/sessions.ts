@@ -11,7 +11,7 @@ export async function startSession(
   ports: SessionPorts,
   loginId: string,
   customerNumber: string,
-  audit: AuditEntry[] = [],
+  audit: AuditEntry[],
 ): Promise<{ token: string; expiresAt: Date }> {
   const now = ports.clock.now();
   const token = ports.secrets.token();
