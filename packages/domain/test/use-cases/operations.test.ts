@@ -406,6 +406,27 @@ describe('support, what the operator sees', () => {
     });
   });
 
+  it('an email on record only of a renewed customer number, no login’s: nothing to unlock', async () => {
+    const { uc, ports, migrate, account } = await setup();
+    await migrate();
+    // the renewed account's email on record edited in the database: its login keeps its own
+    const a = await account();
+    (
+      await ports.accounts.save({
+        account: {
+          next: { ...a, registeredEmail: 'viejo@correo.mx', version: a.version + 1 },
+          expectedVersion: a.version,
+        },
+        effects: [],
+      })
+    ).unwrap();
+    expect((await uc.findAccount({ key: 'viejo@correo.mx' })).unwrap().login).toBeNull();
+    expect(errorOf(await uc.unlockSignIn({ key: 'viejo@correo.mx', actor: 'x' }))).toEqual({
+      code: 'not_found',
+    });
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toEqual([]);
+  });
+
   it('lists the outbox newest first, by status, and sends dead emails again', async () => {
     const { uc, ports, migrate } = await setup();
     await migrate(); // a code, then the confirmation
