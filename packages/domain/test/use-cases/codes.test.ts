@@ -190,6 +190,26 @@ describe('completeRenewal', () => {
     });
   });
 
+  it('a pending renewal whose email on record stopped being an address is not migrated', async () => {
+    const { ports, startRenewal, codeFor, complete, account } = await setup();
+    const { flowToken } = await startRenewal();
+    const code = codeFor();
+    // the record changed under the flow (edited in the database): no login from it
+    const a = await account();
+    (
+      await ports.accounts.save({
+        account: {
+          next: { ...a, registeredEmail: 'facturas@@x', version: a.version + 1 },
+          expectedVersion: a.version,
+        },
+        effects: [],
+      })
+    ).unwrap();
+    expect(errorOf(await complete(flowToken, code))).toEqual({ code: 'no_deliverable_email' });
+    expect((await account()).status).toBe('pending_renewal');
+    expect(await ports.accounts.findLoginByEmail('facturas@@x')).toBeNull();
+  });
+
   it('a legacy username of a customer number that joined a login gets the hint with the masked email', async () => {
     const { uc, migrate } = await setup();
     await migrate('flotilla01', 'legacy-pass', 'admin@flotillas.mx');
@@ -324,6 +344,28 @@ describe('recovery', () => {
     const last = await ask(DIEGO.username);
     expect(errorOf(await finish(last, codeFor(), 'corta')).code).toBe('password_rejected');
     expect((await finish(last, codeFor())).isOk()).toBe(true);
+  });
+
+  it('a renewed customer number’s legacy username recovers its login: the code goes to the login’s email', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    const before = ports.outbox.messages().length;
+    const { flowToken } = (
+      await uc.requestRecovery({ identifier: DIEGO.username, context: ctx })
+    ).unwrap();
+    const sent = ports.outbox.messages().slice(before);
+    expect(sent.map((m) => [m.email.template, m.email.to])).toEqual([
+      ['recovery_code', DIEGO.email],
+    ]);
+    const code = sent[0]?.email.secret?.code as string;
+    const r = await uc.completeRecovery({
+      flowToken,
+      code,
+      newPassword: 'otra frase muy larga',
+      confirmation: 'otra frase muy larga',
+      context: ctx,
+    });
+    expect(r.unwrap()).toMatchObject({ loginEmail: DIEGO.email, passwordChanged: true });
   });
 
   it('the renewal use cases never answer a recovery flow, even one that took over a sign-in', async () => {

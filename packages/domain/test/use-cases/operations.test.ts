@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createUseCases } from '../../src/index.js';
+import { createMemoryPorts } from '../../testing/index.js';
 import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
 
 async function signedIn() {
@@ -336,5 +338,186 @@ describe('importLegacyAccounts', () => {
     });
     expect((await account('SinCorreo')).registeredEmail).toBe('ya@tiene.mx');
     expect(await account()).toEqual(before);
+  });
+});
+
+describe('support, what the operator sees', () => {
+  const bounce = (email: string) => ({
+    id: `hb-${email}`,
+    kind: 'hard_bounce' as const,
+    email,
+    providerMessageId: 'pm-1',
+    detail: 'hard bounce',
+    at: new Date('2026-03-02T15:00:00.000Z'),
+  });
+
+  it('an email fix and a vouch are audited without a request context (no ip)', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    const set = (customerNumber: string, email: string) =>
+      uc.setRegisteredEmail({ customerNumber, email, actor: 'cli:ana' });
+    (await set('100', 'nuevo@correo.mx')).unwrap();
+    (await set(DIEGO.customerNumber, DIEGO.email)).unwrap();
+    const entries = ports.audit.entries().filter((e) => e.action === 'email_set');
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ ip: null, detail: { actor: 'cli:ana', previous: null } });
+    expect(entries[1]).toMatchObject({ ip: null, detail: { actor: 'cli:ana', vouched: true } });
+  });
+
+  it('a refused email fix leaves the bounce mark of that address; an accepted one clears it', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate();
+    await uc.recordDeliveryEvent(bounce('otro@correo.mx'));
+    const set = (customerNumber: string) =>
+      uc.setRegisteredEmail({ customerNumber, email: 'otro@correo.mx', actor: 'x' });
+    expect(errorOf(await set(DIEGO.customerNumber))).toEqual({ code: 'already_migrated' });
+    expect(await ports.deliveryEvents.undeliverable('otro@correo.mx')).not.toBeNull();
+    (await set('100')).unwrap();
+    expect(await ports.deliveryEvents.undeliverable('otro@correo.mx')).toBeNull();
+  });
+
+  it('a key typed with spaces around it is found', async () => {
+    const { uc } = await setup();
+    for (const key of [` ${DIEGO.customerNumber} `, ` ${DIEGO.username}\t`]) {
+      const found = (await uc.findAccount({ key })).unwrap();
+      expect(found.accounts.map((a) => a.customerNumber)).toEqual([DIEGO.customerNumber]);
+    }
+    const unlocked = (await uc.unlockSignIn({ key: ` ${DIEGO.username} `, actor: 'x' })).unwrap();
+    expect(unlocked.accounts.map((a) => a.customerNumber)).toEqual([DIEGO.customerNumber]);
+  });
+
+  it('unlocking a legacy account answers that account, cleared; an ambiguous email says which field', async () => {
+    const { uc, ports } = await setup();
+    for (let i = 0; i < 3; i++)
+      await uc.logIn({ identifier: DIEGO.username, password: 'no es', context: ctx });
+    const r = (await uc.unlockSignIn({ key: DIEGO.username, actor: 'cli:ana' })).unwrap();
+    expect(r.login).toBeNull();
+    expect(r.accounts).toEqual([
+      expect.objectContaining({ customerNumber: DIEGO.customerNumber, failedLogins: 0 }),
+    ]);
+    expect(ports.audit.entries().at(-1)).toMatchObject({ action: 'unlocked', ip: null });
+
+    await uc.setRegisteredEmail({ customerNumber: '100', email: 'dos@x.mx', actor: 't' });
+    await uc.setRegisteredEmail({ customerNumber: '101', email: 'dos@x.mx', actor: 't' });
+    expect(errorOf(await uc.unlockSignIn({ key: 'dos@x.mx', actor: 't' }))).toEqual({
+      code: 'invalid_input',
+      field: 'key',
+      message: '2 customer numbers have this email on record: name one',
+    });
+  });
+
+  it('an email on record only of a renewed customer number, no login’s: nothing to unlock', async () => {
+    const { uc, ports, migrate, account } = await setup();
+    await migrate();
+    // the renewed account's email on record edited in the database: its login keeps its own
+    const a = await account();
+    (
+      await ports.accounts.save({
+        account: {
+          next: { ...a, registeredEmail: 'viejo@correo.mx', version: a.version + 1 },
+          expectedVersion: a.version,
+        },
+        effects: [],
+      })
+    ).unwrap();
+    expect((await uc.findAccount({ key: 'viejo@correo.mx' })).unwrap().login).toBeNull();
+    expect(errorOf(await uc.unlockSignIn({ key: 'viejo@correo.mx', actor: 'x' }))).toEqual({
+      code: 'not_found',
+    });
+    expect(ports.audit.entries().filter((e) => e.action === 'unlocked')).toEqual([]);
+  });
+
+  it('lists the outbox newest first, by status, and sends dead emails again', async () => {
+    const { uc, ports, migrate } = await setup();
+    await migrate(); // a code, then the confirmation
+    ports.mailer.failNext(2, { status: 'permanent', reason: 'inactive recipient' });
+    await uc.deliverPendingEmails({ limit: 10 });
+    const all = await uc.listOutbox({ limit: 10 });
+    expect(all.map((e) => [e.template, e.status])).toEqual([
+      ['renewal_completed', 'dead'],
+      ['renewal_code', 'dead'],
+    ]);
+    expect(await uc.listOutbox({ status: 'pending', limit: 10 })).toEqual([]);
+    expect(await uc.listOutbox({ status: 'dead', limit: 1 })).toHaveLength(1);
+    // the code's secret is gone: only the confirmation can go again
+    expect(await uc.retryOutbox({ allDead: true })).toBe(1);
+    expect((await uc.listOutbox({ status: 'pending', limit: 10 })).map((e) => e.template)).toEqual([
+      'renewal_completed',
+    ]);
+    expect(await uc.retryOutbox({ id: all[1]?.id as string })).toBe(0);
+  });
+});
+
+describe('migrationStats, counted', () => {
+  it('counts every code sent (renewal, resend, recovery) and the recoveries', async () => {
+    const { uc, ports, migrate, startRenewal } = await setup();
+    await migrate(); // renewal_started
+    const { flowToken } = await startRenewal('flotilla01', 'legacy-pass'); // renewal_started
+    ports.clock.advance(60);
+    (await uc.resendRenewalCode({ flowToken, context: ctx })).unwrap(); // code_sent
+    const recovery = (await uc.requestRecovery({ identifier: DIEGO.email, context: ctx })).unwrap(); // recovery_requested
+    const code = ports.outbox.messages().at(-1)?.email.secret?.code as string;
+    (
+      await uc.completeRecovery({
+        flowToken: recovery.flowToken,
+        code,
+        newPassword: 'otra frase muy larga',
+        confirmation: 'otra frase muy larga',
+        context: ctx,
+      })
+    ).unwrap(); // recovery_completed
+    const { activity } = await uc.migrationStats();
+    expect(activity.allTime).toEqual({
+      renewalsStarted: 2,
+      codesSent: 4,
+      renewalsCompleted: 1,
+      failedLogins: 0,
+      failedCodes: 0,
+      recoveriesRequested: 1,
+      recoveries: 1,
+    });
+  });
+
+  it('an empty store is 0 % migrated', async () => {
+    const uc = createUseCases(createMemoryPorts());
+    expect((await uc.migrationStats()).accounts).toEqual({
+      legacy: 0,
+      pending_renewal: 0,
+      migrated: 0,
+      logins: 0,
+      total: 0,
+      percentMigrated: 0,
+      weakLegacyHashes: 0,
+    });
+  });
+});
+
+describe('deliverPendingEmails, timing', () => {
+  it('still starts a send with exactly 20 s of its lease left', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    await startRenewal();
+    await startRenewal('flotilla01', 'legacy-pass');
+    await startRenewal('flotilla02', 'legacy-pass');
+    // each send takes 20 s: the third starts 40 s into the 60 s lease
+    const send = ports.mailer.send.bind(ports.mailer);
+    ports.mailer.send = async (email) => {
+      ports.clock.advance(20);
+      return send(email);
+    };
+    expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 3, retried: 0, dead: 0 });
+  });
+
+  it('waits 30 s after the first failure, 60 s after the second', async () => {
+    const { uc, ports, startRenewal } = await setup();
+    await startRenewal();
+    ports.mailer.failNext(2);
+    const t0 = ports.clock.now().getTime();
+    await uc.deliverPendingEmails({ limit: 10 });
+    expect((await uc.listOutbox({ limit: 1 }))[0]?.nextAttemptAt).toEqual(new Date(t0 + 30_000));
+    ports.clock.advance(30);
+    await uc.deliverPendingEmails({ limit: 10 });
+    expect((await uc.listOutbox({ limit: 1 }))[0]?.nextAttemptAt).toEqual(
+      new Date(t0 + 30_000 + 60_000),
+    );
   });
 });

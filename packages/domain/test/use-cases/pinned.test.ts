@@ -404,6 +404,28 @@ describe('saves that always lose the race', () => {
     expect(fresh.ports.outbox.messages()).toHaveLength(0);
   });
 
+  it('a login’s recovery that loses every save answers conflict and ends no session', async () => {
+    const s = await losing();
+    await s.migrate();
+    const { sessionToken } = await signInWithEmail(s);
+    const { flowToken } = (
+      await s.uc.requestRecovery({ identifier: DIEGO.email, context: ctx })
+    ).unwrap();
+    const code = s.ports.outbox.messages().at(-1)?.email.secret?.code as string;
+    s.lose();
+    s.save.mockClear();
+    const r = await s.uc.completeRecovery({
+      flowToken,
+      code,
+      newPassword: 'otra frase muy larga',
+      confirmation: 'otra frase muy larga',
+      context: ctx,
+    });
+    expect(errorOf(r)).toEqual({ code: 'conflict' });
+    expect(s.save).toHaveBeenCalledTimes(25);
+    expect((await s.uc.validateSession({ token: sessionToken })).isOk()).toBe(true);
+  });
+
   it('a signed-in customer stays signed in when resetting the counter loses every race', async () => {
     const s = await losing();
     await s.migrate();
