@@ -38,37 +38,38 @@ function* digestsOf(text: string | null | undefined): Iterable<LineDigest> {
 
 /**
  * The digests of the lines that made the legacy accounts as they stand (migration 007),
- * read in pages of 65,536 (one hex string each, not a row object per account).
+ * read in pages of 65,536 (one hex string each, not a row object per account) into one
+ * array sized by a count first (grown if accounts were added meanwhile).
  */
 export async function importedLineDigests(db: Database): Promise<Uint32Array> {
-  const pages: Uint32Array[] = [];
+  const where = "status = 'legacy' AND import_digest IS NOT NULL";
+  const [count] = await db.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM accounts WHERE ${where}`,
+  );
+  let all = new Uint32Array(2 * Number(count?.n ?? 0));
+  let at = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const [page] = await db.query<{ last: string | null; hex: string | null }>(
       `SELECT (array_agg(id ORDER BY id DESC))[1]::text AS last,
          encode(string_agg(import_digest, ''::bytea ORDER BY id), 'hex') AS hex
-       FROM (SELECT id, import_digest FROM accounts
-             WHERE id > $1 AND status = 'legacy' AND import_digest IS NOT NULL
+       FROM (SELECT id, import_digest FROM accounts WHERE id > $1 AND ${where}
              ORDER BY id LIMIT 65536) page`,
       [after],
     );
     if (!page?.last || !page.hex) break;
-    const pairs = new Uint32Array(page.hex.length / 8);
-    let at = 0;
-    for (const [hi, lo] of digestsOf(page.hex)) {
-      pairs[at++] = hi;
-      pairs[at++] = lo;
+    if (at + page.hex.length / 8 > all.length) {
+      const grown = new Uint32Array(2 * (at + page.hex.length / 8));
+      grown.set(all.subarray(0, at));
+      all = grown;
     }
-    pages.push(pairs);
+    for (const [hi, lo] of digestsOf(page.hex)) {
+      all[at++] = hi;
+      all[at++] = lo;
+    }
     after = page.last;
   }
-  const all = new Uint32Array(pages.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pages) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
+  return at === all.length ? all : all.slice(0, at);
 }
 
 /** CSV for COPY in ~16 KiB chunks: one write per row would dominate the import. */
