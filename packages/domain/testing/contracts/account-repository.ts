@@ -508,6 +508,22 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         });
       });
 
+      it('an unchanged account imported without a digest learns it, and is not touched otherwise', async () => {
+        const rows = [
+          { customerNumber: '70', username: 'w' },
+          { customerNumber: '71', username: 'x' },
+        ];
+        const seeded = await seed(f.accounts, rows);
+        expect((await loadDigests()).length).toBe(0);
+        const again = await f.accounts.importLegacy(
+          rowsOf(rows.map((r, i) => ({ ...r, digest: digest(70 + i) }))),
+          { dryRun: false, now: at(40) },
+        );
+        expect(again).toMatchObject({ unchanged: 2, updated: 0 });
+        expect([...(await loadDigests())].sort()).toEqual([...digest(70), ...digest(71)].sort());
+        for (const a of seeded) expect(await f.accounts.findById(a.id)).toEqual(a);
+      });
+
       it('an account changed since its import (or by a row without a digest) has no line digest', async () => {
         const [a, b, c] = await seed(f.accounts, [
           { customerNumber: '60', username: 's', digest: digest(60) },
