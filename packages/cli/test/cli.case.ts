@@ -124,6 +124,109 @@ export function cliContract(
     });
   }, 120_000);
 
+  it('a re-run keeps the lines the store holds (all unchanged, nothing touched); a changed byte is validated and merged', async () => {
+    const run = cli(env());
+    const file = join(dir(), 'rerun.csv');
+    const write = (rows: string[]) =>
+      writeFileSync(
+        file,
+        `${['customer_number,username,email,password_hash', ...rows].join('\n')}\n`,
+      );
+    const lines = [
+      '880001,rerun-ana,ana.rerun@x.mx,plain:uno',
+      '880002,rerun-beto,beto.rerun@x.mx,plain:dos',
+      '880003,rerun-caro,,plain:tres',
+      '880004,rerun-dani,no-es-correo,plain:cuatro',
+      '880005,rerun-eva,flota.rerun@x.mx,plain:cinco',
+      '880006,"rerun-fer",FLOTA.rerun@x.mx,plain:seis',
+      '880007,rerun-gil,gil.rerun@x.mx,rot13:nope',
+      '880002,rerun-beto2,b2.rerun@x.mx,plain:x',
+      '880008,RERUN-ANA,a8.rerun@x.mx,plain:y',
+    ];
+    const numbers = ['880001', '880002', '880003', '880004', '880005', '880006'];
+    const accounts = () =>
+      withUseCases({}, (r) => Promise.all(numbers.map((n) => r.accounts.findByCustomerNumber(n))));
+    write(lines);
+    const first = await run('import', file, '--json');
+    expect(first.code).toBe(3);
+    const once = JSON.parse(first.stdout);
+    expect(once).toMatchObject({
+      read: 9,
+      inserted: 6,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      rejected: 3,
+      emailMissing: 1,
+      emailInvalid: 1,
+      emailShared: 2,
+    });
+    expect(once.rejectedRows.map((r: { line: number }) => r.line)).toEqual([8, 9, 10]);
+    const stored = await accounts();
+
+    const second = await run('import', file, '--json');
+    expect(second.code).toBe(3);
+    const twice = JSON.parse(second.stdout);
+    expect(twice).toMatchObject({
+      read: 9,
+      inserted: 0,
+      updated: 0,
+      unchanged: 6,
+      skipped: 0,
+      rejected: 3,
+      emailMissing: 1,
+      emailInvalid: 1,
+      emailShared: 2,
+    });
+    expect(twice.rejectedRows).toEqual(once.rejectedRows);
+    expect(await accounts()).toEqual(stored);
+
+    // one byte changed in an email, a hash, a username; a change that is invalid
+    write(
+      lines
+        .with(0, '880001,rerun-ana,anb.rerun@x.mx,plain:uno')
+        .with(1, '880002,rerun-beto,beto.rerun@x.mx,plain:doz')
+        .with(2, '880003,rerun-carp,,plain:tres')
+        .with(3, '880004,rerun dani,no-es-correo,plain:cuatro'),
+    );
+    const third = await run('import', file, '--json');
+    expect(third.code).toBe(3);
+    const changed = JSON.parse(third.stdout);
+    expect(changed).toMatchObject({
+      inserted: 0,
+      updated: 3,
+      unchanged: 2,
+      rejected: 4,
+      emailMissing: 1,
+      emailInvalid: 0,
+      emailShared: 2,
+    });
+    expect(changed.rejectedRows[0]).toMatchObject({
+      line: 5,
+      reason: expect.stringMatching(/^invalid username/),
+    });
+    const [ana, beto, caro, dani, eva] = await accounts();
+    const [ana0, beto0, caro0, dani0, eva0] = stored;
+    expect(ana).toMatchObject({
+      registeredEmail: 'anb.rerun@x.mx',
+      version: (ana0?.version ?? 0) + 1,
+    });
+    expect(beto).toMatchObject({
+      legacyPasswordHash: 'plain:doz',
+      version: (beto0?.version ?? 0) + 1,
+    });
+    expect(caro).toMatchObject({ legacyUsername: 'rerun-carp', registeredEmail: null });
+    expect(caro?.version).toBe((caro0?.version ?? 0) + 1);
+    expect(dani).toEqual(dani0);
+    expect(eva).toEqual(eva0);
+    // and the re-run of that file changes nothing more
+    expect(JSON.parse((await run('import', file, '--json')).stdout)).toMatchObject({
+      updated: 0,
+      unchanged: 5,
+      rejected: 4,
+    });
+  }, 120_000);
+
   it('never touches an account migrated between two imports; dry-run writes nothing', async () => {
     const run = cli(env());
     const file = join(dir(), 'small.csv');

@@ -31,6 +31,11 @@ export type {
   RequestContext,
 } from './effects.js';
 export type { DomainError, ErrorCode, PasswordProblem } from './errors.js';
+export {
+  type EmailClass,
+  ImportedLines,
+  type LineDigest,
+} from './imported-lines.js';
 export { checkNewPassword, normalizePassword, type PasswordContext } from './password-policy.js';
 export {
   defaultPolicies,

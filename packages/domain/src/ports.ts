@@ -1,5 +1,6 @@
 import type { Account, AccountStatus, Login, PendingRenewal } from './account.js';
 import type { AuditAction, AuditEntry, Effect, EmailMessage } from './effects.js';
+import type { ImportedLines, LineDigest } from './imported-lines.js';
 import type { Result } from './result.js';
 
 /**
@@ -55,8 +56,23 @@ export interface AccountRepository {
    */
   importLegacy(
     rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
-    options: { dryRun: boolean; now: Date },
+    options: {
+      dryRun: boolean;
+      now: Date;
+      /**
+       * Lines of the file left out of `rows` because they are byte for byte the lines
+       * that made their accounts (ADR 0012): the repository counts each as an unchanged
+       * row at its line, as if it were in `rows` (duplicates, email counts included).
+       */
+      kept?: ImportedLines;
+    },
   ): Promise<ImportOutcome>;
+  /**
+   * The digests (`LegacyImportRow.digest`) of the lines that made the legacy accounts as
+   * they stand: hi, lo pairs. An account changed since by anything but an import has
+   * none. Optional: without it, every line of an import is validated and merged.
+   */
+  importedLineDigests?(): Promise<Uint32Array>;
   /** How many accounts are in each status, and how many logins there are. */
   countByStatus(): Promise<Record<AccountStatus | 'logins', number>>;
   /**
@@ -107,6 +123,12 @@ export interface LegacyImportRow {
   /** Whether `email` parses as an address. */
   emailValid: boolean;
   passwordHash: string;
+  /**
+   * The line's digest, stored with the account so that a re-import can keep the same
+   * line without validating it (`ImportedLines`); its last two bits are the email's
+   * class (`withEmailClass`). Absent: the account is stored without one.
+   */
+  digest?: LineDigest;
 }
 
 /** An import row left out, with its line in the file and why (in English, for the operator). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ImportOutcome, LegacyImportRow } from '@renueva/domain';
+import type { ImportedLines, ImportOutcome, LegacyImportRow, LineDigest } from '@renueva/domain';
 import type { Database } from './database.js';
 
 /** One CSV field for COPY: NULL is an unquoted empty field, everything else is quoted. */
@@ -23,6 +23,59 @@ const lowerKey = (value: string | null): string | null =>
 const fastLower = (x: string) =>
   `CASE WHEN octet_length(${x}) = char_length(${x}) THEN lower(${x} COLLATE "C") ELSE lower(${x}) END`;
 
+/** Four hex digits of each 16-bit value: `toString(16)` per digest costs ~1 s a million rows. */
+const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
+
+/** A digest as hex (16 digits), the form COPY (after `\x`) and `decode` read. */
+const hex = (d: LineDigest): string =>
+  `${HEX4[d[0] >>> 16]}${HEX4[d[0] & 0xffff]}${HEX4[d[1] >>> 16]}${HEX4[d[1] & 0xffff]}`;
+
+/** Digests from a hex string of 16 digits each. */
+function* digestsOf(text: string | null | undefined): Iterable<LineDigest> {
+  for (let i = 0; i + 16 <= (text ?? '').length; i += 16)
+    yield [
+      Number.parseInt((text as string).slice(i, i + 8), 16),
+      Number.parseInt((text as string).slice(i + 8, i + 16), 16),
+    ];
+}
+
+/**
+ * The digests of the lines that made the legacy accounts as they stand (migration 007):
+ * one pass over the table in ranges of 4,096 blocks (TID range scans, whatever the
+ * planner knows of the table), one hex string per range rather than a row object per
+ * account, into one array sized by a count. Rows moved or added meanwhile may be missed
+ * (their lines are then validated, as without a digest) or seen twice (harmless).
+ */
+export async function importedLineDigests(db: Database): Promise<Uint32Array> {
+  const where = "status = 'legacy' AND import_digest IS NOT NULL";
+  const [size] = await db.query<{ n: string | number; blocks: string | number }>(
+    `SELECT count(*) AS n,
+       pg_relation_size('accounts') / current_setting('block_size')::bigint AS blocks
+     FROM accounts WHERE ${where}`,
+  );
+  let all = new Uint32Array(2 * Number(size?.n ?? 0));
+  let at = 0;
+  const blocks = Number(size?.blocks ?? 0);
+  for (let from = 0; from < blocks && all.length > 0; from += 4096) {
+    const [range] = await db.query<{ hex: string | null }>(
+      `SELECT encode(string_agg(import_digest, ''::bytea), 'hex') AS hex FROM accounts
+       WHERE ctid >= $1::tid AND ctid < $2::tid AND ${where}`,
+      [`(${from},0)`, `(${from + 4096},0)`],
+    );
+    const hex = range?.hex ?? '';
+    if (at + hex.length / 8 > all.length) {
+      const grown = new Uint32Array(2 * (at + hex.length / 8));
+      grown.set(all.subarray(0, at));
+      all = grown;
+    }
+    for (const [hi, lo] of digestsOf(hex)) {
+      all[at++] = hi;
+      all[at++] = lo;
+    }
+  }
+  return at === all.length ? all : all.slice(0, at);
+}
+
 /** CSV for COPY in ~16 KiB chunks: one write per row would dominate the import. */
 async function* csvChunks(
   rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
@@ -30,7 +83,7 @@ async function* csvChunks(
   let chunk = '';
   for await (const item of rows) {
     for (const r of Array.isArray(item) ? item : [item as LegacyImportRow])
-      chunk += `${r.line},${field(r.customerNumber)},${field(r.username)},${field(lowerKey(r.username))},${field(r.email)},${field(r.emailValid ? lowerKey(r.email) : null)},${r.emailValid},${field(r.passwordHash)}\n`;
+      chunk += `${r.line},${field(r.customerNumber)},${field(r.username)},${field(lowerKey(r.username))},${field(r.email)},${field(r.emailValid ? lowerKey(r.email) : null)},${r.emailValid},${field(r.passwordHash)},${r.digest ? `\\x${hex(r.digest)}` : ''}\n`;
     if (chunk.length >= 16_384) {
       yield chunk;
       chunk = '';
@@ -66,8 +119,9 @@ function idPrefix(now: Date): string {
 export async function importLegacyRows(
   db: Database,
   rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
-  options: { dryRun: boolean; now: Date },
+  options: { dryRun: boolean; now: Date; kept?: ImportedLines },
 ): Promise<ImportOutcome> {
+  const kept = options.kept;
   return db.transaction(
     async (tx) => {
       if (db.driver === 'postgres') {
@@ -77,18 +131,48 @@ export async function importLegacyRows(
       await tx.query(`CREATE TEMP TABLE import_staging (
         line integer NOT NULL, customer_number text NOT NULL, username text NOT NULL,
         username_key text, email text, email_key text, email_valid boolean NOT NULL,
-        password_hash text NOT NULL
+        password_hash text NOT NULL, digest bytea
       ) ON COMMIT DROP`);
       await tx.copyCsv('import_staging', csvChunks(rows));
       // temp tables have no statistics until analysed: without them the planner guesses badly
       await tx.query('ANALYZE import_staging');
+
+      // Kept lines (ADR 0012) are the rows that made their accounts, so they are unchanged
+      // unless another line of the file names the same customer number or username: then
+      // the kept line is staged after all, from its account, and classified with the rest.
+      if (kept && kept.kept > 0) {
+        const [near] = await tx.query<{ hex: string | null }>(`
+          SELECT encode(string_agg(d, ''::bytea), 'hex') AS hex FROM (
+            SELECT a.import_digest AS d FROM import_staging s
+            JOIN accounts a ON a.customer_number = s.customer_number
+            WHERE a.import_digest IS NOT NULL AND a.status = 'legacy'
+            UNION
+            SELECT a.import_digest FROM import_staging s
+            JOIN accounts a ON lower(a.legacy_username) = coalesce(s.username_key, lower(s.username))
+            WHERE a.import_digest IS NOT NULL AND a.status = 'legacy'
+          ) near`);
+        const back = [...digestsOf(near?.hex)].filter((d) => kept.lineOf(d) > 0);
+        if (back.length > 0) {
+          await tx.query(
+            `INSERT INTO import_staging (line, customer_number, username, email, email_valid,
+               password_hash, digest)
+             SELECT k.line, a.customer_number, a.legacy_username, a.registered_email,
+               get_byte(a.import_digest, 7) & 3 = 2, a.legacy_password_hash, a.import_digest
+             FROM unnest($1::text[], $2::int[]) AS k(digest, line)
+             JOIN accounts a ON a.import_digest = decode(k.digest, 'hex') AND a.status = 'legacy'`,
+            [back.map(hex), back.map((d) => kept.lineOf(d))],
+          );
+          for (const d of back) kept.release(d);
+          await tx.query('ANALYZE import_staging');
+        }
+      }
 
       // duplicates within the file: sorted narrow (key, line) pairs, grouped; only keys
       // seen twice are kept. A hash aggregate of a million keys is slower and bigger.
       await tx.query('SET LOCAL enable_hashagg = off');
       await tx.query(`CREATE TEMP TABLE import_result ON COMMIT DROP AS
         WITH keyed AS (
-          SELECT line, customer_number, username, email, email_valid, password_hash,
+          SELECT line, customer_number, username, email, email_valid, password_hash, digest,
             coalesce(username_key, lower(username)) AS username_key,
             CASE WHEN email_valid THEN coalesce(email_key, lower(email)) END AS email_key
           FROM import_staging
@@ -130,33 +214,42 @@ export async function importLegacyRows(
 
       await tx.query(
         `INSERT INTO accounts (id, customer_number, legacy_username, registered_email, status,
-           legacy_password_hash, version, created_at, updated_at)
+           legacy_password_hash, version, created_at, updated_at, import_digest)
          SELECT ($2 || lpad(to_hex(line), 12, '0'))::uuid, customer_number, username, email,
-           'legacy', password_hash, 1, $1, $1
+           'legacy', password_hash, 1, $1, $1, digest
          FROM import_result WHERE verdict = 'inserted' ORDER BY line`,
         [options.now, idPrefix(options.now)],
       );
+      // the changed accounts, and (one scan of the result, not two) the unchanged ones that
+      // learn the digest of their line: imported before migration 007, or the same row
+      // written differently. That is bookkeeping, not a change: no version, no updated_at.
       await tx.query(
         `UPDATE accounts a SET legacy_username = r.username, registered_email = r.email,
-           legacy_password_hash = r.password_hash, version = a.version + 1, updated_at = $1
+           legacy_password_hash = r.password_hash,
+           version = a.version + CASE WHEN r.verdict = 'updated' THEN 1 ELSE 0 END,
+           updated_at = CASE WHEN r.verdict = 'updated' THEN $1 ELSE a.updated_at END,
+           import_digest = r.digest
          FROM import_result r
-         WHERE r.verdict = 'updated' AND a.id = r.account_id AND a.status = 'legacy'`,
+         WHERE r.verdict IN ('updated', 'unchanged') AND a.id = r.account_id
+           AND a.status = 'legacy'
+           AND (r.verdict = 'updated'
+             OR (r.digest IS NOT NULL AND a.import_digest IS DISTINCT FROM r.digest))`,
         [options.now],
       );
 
       // shared: the same email (any case) on more than one customer number (or a login). The
       // accepted rows are in the store by now (a dry run rolls back at the end), so an email
       // is shared when two accounts of the store hold it, or a login is it.
-      const [counts] = await tx.query<Record<string, string | number>>(`
-        WITH accepted AS (
-          SELECT * FROM import_result WHERE verdict IN ('inserted', 'updated', 'unchanged')
-        ),
-        shared AS (
+      await tx.query(`CREATE TEMP TABLE import_shared ON COMMIT DROP AS
           SELECT ${fastLower('registered_email')} AS e FROM accounts
           WHERE registered_email IS NOT NULL GROUP BY 1 HAVING count(*) > 1
           UNION
-          SELECT lower(email) FROM logins
-        )
+          SELECT lower(email) FROM logins`);
+      const [counts] = await tx.query<Record<string, string | number | boolean>>(`
+        WITH accepted AS (
+          SELECT * FROM import_result WHERE verdict IN ('inserted', 'updated', 'unchanged')
+        ),
+        shared AS (SELECT e FROM import_shared)
         SELECT
           count(*) FILTER (WHERE verdict = 'inserted') AS inserted,
           count(*) FILTER (WHERE verdict = 'updated') AS updated,
@@ -164,7 +257,8 @@ export async function importLegacyRows(
           (SELECT count(*) FROM import_result WHERE verdict = 'skipped') AS skipped,
           count(*) FILTER (WHERE email IS NULL) AS email_missing,
           count(*) FILTER (WHERE email IS NOT NULL AND NOT email_valid) AS email_invalid,
-          count(*) FILTER (WHERE email_key IN (SELECT e FROM shared)) AS email_shared
+          count(*) FILTER (WHERE email_key IN (SELECT e FROM shared)) AS email_shared,
+          EXISTS (SELECT 1 FROM shared) AS any_shared
         FROM accepted`);
       const rejected = await tx.query<{ line: number; reason: string }>(`
         SELECT line, CASE verdict
@@ -174,16 +268,26 @@ export async function importLegacyRows(
           END AS reason
         FROM import_result WHERE verdict IN ('duplicate_customer', 'duplicate_username', 'owned')
         ORDER BY line`);
+      // the kept lines' emails: their class is in their digests; shared, from the store
+      let keptShared = 0;
+      if (kept && kept.kept > 0 && counts?.any_shared) {
+        const [shared] = await tx.query<{ hex: string | null }>(`
+          SELECT encode(string_agg(a.import_digest, ''::bytea), 'hex') AS hex
+          FROM accounts a JOIN import_shared s ON s.e = ${fastLower('a.registered_email')}
+          WHERE a.status = 'legacy' AND get_byte(a.import_digest, 7) & 3 = 2`);
+        for (const d of digestsOf(shared?.hex)) if (kept.lineOf(d) > 0) keptShared++;
+      }
+      const [keptMissing, keptInvalid] = kept?.keptByEmail ?? [0, 0, 0];
       const n = (key: string) => Number(counts?.[key] ?? 0);
       return {
         inserted: n('inserted'),
         updated: n('updated'),
-        unchanged: n('unchanged'),
+        unchanged: n('unchanged') + (kept?.kept ?? 0),
         skipped: n('skipped'),
         rejected: rejected.map((r) => ({ line: Number(r.line), reason: r.reason })),
-        emailMissing: n('email_missing'),
-        emailInvalid: n('email_invalid'),
-        emailShared: n('email_shared'),
+        emailMissing: n('email_missing') + keptMissing,
+        emailInvalid: n('email_invalid') + keptInvalid,
+        emailShared: n('email_shared') + keptShared,
       };
     },
     { rollback: options.dryRun },

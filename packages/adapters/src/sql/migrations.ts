@@ -223,4 +223,29 @@ export const MIGRATIONS: { name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    // the digest of the import line that made each legacy account, so that a re-import
+    // keeps the same line without validating or staging it (ADR 0012). Any change of
+    // what the line said, by anything but an import (which sets the digest itself),
+    // forgets it: a support fix, a wrapped hash, a renewal.
+    name: '007-import-digest',
+    statements: [
+      'ALTER TABLE accounts ADD COLUMN import_digest bytea',
+      `CREATE FUNCTION accounts_forget_import_digest() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.import_digest IS NOT DISTINCT FROM OLD.import_digest
+          AND (NEW.status, NEW.customer_number, NEW.legacy_username, NEW.registered_email,
+               NEW.legacy_password_hash)
+            IS DISTINCT FROM (OLD.status, OLD.customer_number, OLD.legacy_username,
+               OLD.registered_email, OLD.legacy_password_hash) THEN
+          NEW.import_digest := NULL;
+        END IF;
+        RETURN NEW;
+      END
+      $$`,
+      `CREATE TRIGGER accounts_forget_import_digest BEFORE UPDATE ON accounts
+       FOR EACH ROW WHEN (OLD.import_digest IS NOT NULL)
+       EXECUTE FUNCTION accounts_forget_import_digest()`,
+    ],
+  },
 ];

@@ -5,6 +5,7 @@ import type {
   AuditEntry,
   Changes,
   Flow,
+  ImportedLines,
   ImportOutcome,
   LegacyImportRow,
   Login,
@@ -15,7 +16,7 @@ import type {
 import { Err, Ok, WEAK_LEGACY_SCHEMES } from '@renueva/domain';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, Queryable } from './database.js';
-import { importLegacyRows } from './import-legacy.js';
+import { importedLineDigests, importLegacyRows } from './import-legacy.js';
 import { appendAudit } from './postgres-audit-log.js';
 import { enqueueEmails } from './postgres-outbox.js';
 import {
@@ -209,9 +210,13 @@ export class PostgresAccountRepository implements AccountRepository {
 
   importLegacy(
     rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
-    options: { dryRun: boolean; now: Date },
+    options: { dryRun: boolean; now: Date; kept?: ImportedLines },
   ): Promise<ImportOutcome> {
     return importLegacyRows(this.db, rows, options);
+  }
+
+  importedLineDigests(): Promise<Uint32Array> {
+    return importedLineDigests(this.db);
   }
 }
 

@@ -1,4 +1,5 @@
 import { auditEntry } from '../account.js';
+import { ImportedLines, type LineDigest, withEmailClass } from '../imported-lines.js';
 import type { ImportOutcome, LegacyImportRow, RejectedRow } from '../ports.js';
 import { parseCustomerNumber, parseEmail, parseLegacyUsername } from '../values.js';
 import type { Ports } from './deps.js';
@@ -11,6 +12,8 @@ export interface RawImportRow {
   username: string;
   email: string;
   password_hash: string;
+  /** The line's digest (`LineDigest`): a line the store holds already is kept unvalidated. */
+  digest?: LineDigest;
 }
 
 /**
@@ -44,6 +47,7 @@ export function validateImportRow(
     );
   const rawEmail = (row.email ?? '').trim();
   const email = rawEmail ? parseEmail(rawEmail) : null;
+  const emailValid = email?.isOk() ?? false;
   return {
     ok: true,
     row: {
@@ -51,8 +55,9 @@ export function validateImportRow(
       customerNumber: customerNumber.value,
       username: username.value,
       email: email?.isOk() ? email.value : rawEmail || null,
-      emailValid: email?.isOk() ?? false,
+      emailValid,
       passwordHash: hash,
+      ...(row.digest ? { digest: withEmailClass(row.digest, emailValid ? 2 : email ? 1 : 0) } : {}),
     },
   };
 }
@@ -74,12 +79,17 @@ export const importLegacyAccounts =
     const rejected: RejectedRow[] = [];
     let read = 0;
     const recognizes = (hash: string) => ports.legacy.recognizes(hash);
+    // the lines that made the accounts as they stand: the same line again is kept as it
+    // is, without validation or staging (ADR 0012); an empty store has none to load
+    const digests = await ports.accounts.importedLineDigests?.();
+    const kept = digests && digests.length > 0 ? new ImportedLines(digests) : undefined;
     async function* valid(): AsyncIterable<LegacyImportRow[]> {
       for await (const item of input.rows) {
         const batch: LegacyImportRow[] = [];
         for (const raw of Array.isArray(item) ? item : [item as RawImportRow]) {
           read++;
           input.onRow?.(raw.line);
+          if (kept && raw.digest && kept.claim(raw.digest, raw.line)) continue;
           const checked = validateImportRow(raw, recognizes);
           if (checked.ok) batch.push(checked.row);
           else rejected.push(checked.rejected);
@@ -88,7 +98,11 @@ export const importLegacyAccounts =
       }
     }
     const now = ports.clock.now();
-    const outcome = await ports.accounts.importLegacy(valid(), { dryRun: input.dryRun, now });
+    const outcome = await ports.accounts.importLegacy(valid(), {
+      dryRun: input.dryRun,
+      now,
+      ...(kept ? { kept } : {}),
+    });
     const all = [...rejected, ...outcome.rejected].sort((a, b) => a.line - b.line);
     if (!input.dryRun) {
       const { rejected: _r, ...counts } = outcome;

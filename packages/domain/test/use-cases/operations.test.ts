@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createUseCases } from '../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createUseCases, type RawImportRow } from '../../src/index.js';
 import { createMemoryPorts } from '../../testing/index.js';
 import { ctx, DIEGO, errorOf, NEW_PASSWORD, setup } from './setup.js';
 
@@ -301,6 +301,39 @@ describe('importLegacyAccounts', () => {
     expect((await account('nuevo')).status).toBe('legacy');
     const second = await uc.importLegacyAccounts({ rows: file(), dryRun: false });
     expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+  });
+
+  it('keeps the lines the store holds without validating them; a changed line is validated and merged', async () => {
+    const { uc, ports, account } = await setup();
+    // the reader's digests, stood in for by numbers: equal lines, equal digests
+    async function* file(changed: boolean): AsyncIterable<RawImportRow> {
+      for (const r of [
+        row(2, {}),
+        row(3, { customer_number: '510', username: 'sin-correo', email: '' }),
+        row(4, { customer_number: '511', username: 'malo', email: 'malo@' }),
+        row(5, { customer_number: '512', username: 'flota', email: 'ADMIN@flotillas.mx' }),
+        row(6, { customer_number: '513', username: 'rot', password_hash: 'rot13:x' }),
+        row(7, { customer_number: '514', username: 'z', email: changed ? 'z2@x.mx' : 'z@x.mx' }),
+      ])
+        yield { ...r, digest: [r.line, r.line === 7 && changed ? 700 : r.line * 4] };
+    }
+    const first = await uc.importLegacyAccounts({ rows: file(false), dryRun: false });
+    expect(first).toMatchObject({ read: 6, inserted: 5, emailMissing: 1, emailInvalid: 1 });
+    expect(first.emailShared).toBe(1);
+    expect(first.rejected).toMatchObject([{ line: 6 }]);
+    const validated = vi.spyOn(ports.legacy, 'recognizes');
+    const again = await uc.importLegacyAccounts({ rows: file(false), dryRun: false });
+    expect(again).toEqual({ ...first, inserted: 0, unchanged: 5 });
+    // only the rejected line is validated (and rejected) again
+    expect(validated).toHaveBeenCalledTimes(1);
+    const before = await account('z');
+    const changed = await uc.importLegacyAccounts({ rows: file(true), dryRun: false });
+    expect(changed).toEqual({ ...first, inserted: 0, updated: 1, unchanged: 4 });
+    expect(validated).toHaveBeenCalledTimes(3);
+    expect(await account('z')).toMatchObject({
+      registeredEmail: 'z2@x.mx',
+      version: before.version + 1,
+    });
   });
 
   it('never touches pending or migrated accounts; updates changed legacy ones; dry-run writes nothing', async () => {

@@ -2,10 +2,14 @@ import type {
   Account,
   AccountRepository,
   Effect,
+  ImportOutcome,
+  LegacyImportRow,
+  LineDigest,
   Login,
   MigratedAccount,
   PendingRenewal,
 } from '@renueva/domain';
+import { ImportedLines } from '@renueva/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { at, type MakeFixture, rowsOf, type StoreFixture, seed, T0 } from './fixture.js';
 
@@ -402,6 +406,141 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
           version: b.version + 1,
           updatedAt: at(20),
         });
+      });
+
+      // Kept lines (ADR 0012): a line whose digest the store holds is left out of the rows;
+      // the repository must report it exactly as if it had been read, validated and merged.
+      const digest = (n: number, email: 0 | 1 | 2 = 2): LineDigest => [
+        Math.imul(n, 2654435761) >>> 0,
+        ((n << 2) | email) >>> 0,
+      ];
+      const loadDigests = async () => {
+        const load = f.accounts.importedLineDigests;
+        if (!load) throw new Error('this repository keeps no line digests');
+        return load.call(f.accounts);
+      };
+      /** An import of `file` with the lines the store holds kept (claimed), and one of every row. */
+      const both = async (file: Partial<LegacyImportRow>[], dryRun: boolean) => {
+        const kept = new ImportedLines(await loadDigests());
+        const keptLines = new Set(
+          file.flatMap((r, i) => (r.digest && kept.claim(r.digest, i + 2) ? [i + 2] : [])),
+        );
+        const keeping = await f.accounts.importLegacy(
+          (async function* () {
+            for await (const r of rowsOf(file)) if (!keptLines.has(r.line)) yield r;
+          })(),
+          { dryRun, now: at(30), kept },
+        );
+        const reading = await f.accounts.importLegacy(rowsOf(file), { dryRun: true, now: at(30) });
+        return { keeping, reading, kept: keptLines.size };
+      };
+
+      it('keeps the lines the store holds: unchanged, untouched, their emails counted', async () => {
+        const file: Partial<LegacyImportRow>[] = [
+          { customerNumber: '40', username: 'k0', digest: digest(40) },
+          {
+            customerNumber: '41',
+            username: 'k1',
+            email: null,
+            emailValid: false,
+            digest: digest(41, 0),
+          },
+          {
+            customerNumber: '42',
+            username: 'k2',
+            email: 'x@@y',
+            emailValid: false,
+            digest: digest(42, 1),
+          },
+          { customerNumber: '43', username: 'k3', email: 'flota@x.mx', digest: digest(43) },
+          { customerNumber: '44', username: 'k4', email: 'flota@x.mx', digest: digest(44) },
+        ];
+        const seeded = await seed(f.accounts, file);
+        expect((await loadDigests()).length).toBe(10);
+        const { keeping, reading, kept } = await both(file, false);
+        expect(kept).toBe(5);
+        const expected: ImportOutcome = {
+          inserted: 0,
+          updated: 0,
+          unchanged: 5,
+          skipped: 0,
+          rejected: [],
+          emailMissing: 1,
+          emailInvalid: 1,
+          emailShared: 2,
+        };
+        expect(keeping).toEqual(expected);
+        expect(reading).toEqual(expected);
+        for (const a of seeded) expect(await f.accounts.findById(a.id)).toEqual(a);
+      });
+
+      it('a kept line yields to the lines of the file that repeat its customer number or username', async () => {
+        const [a, b, c] = [
+          { customerNumber: '50', username: 'p', digest: digest(50) },
+          { customerNumber: '51', username: 'q', digest: digest(51) },
+          { customerNumber: '52', username: 'r', digest: digest(52) },
+        ];
+        await seed(f.accounts, [a, b, c] as Partial<LegacyImportRow>[]);
+        const file: Partial<LegacyImportRow>[] = [
+          a as Partial<LegacyImportRow>, // line 2: kept
+          { ...b, email: 'q@nuevo.mx', digest: digest(510) }, // line 3: changed
+          { customerNumber: '50', username: 'p2', digest: digest(500) }, // line 4: after a kept line
+          { customerNumber: '53', username: 'R', digest: digest(530) }, // line 5: before one
+          c as Partial<LegacyImportRow>, // line 6: kept, but its username came first at line 5
+          a as Partial<LegacyImportRow>, // line 7: the same line again
+        ];
+        const { keeping, reading } = await both(file, true);
+        expect(keeping).toEqual(reading);
+        expect(keeping).toEqual({
+          inserted: 0,
+          updated: 1,
+          unchanged: 1,
+          skipped: 0,
+          rejected: [
+            { line: 4, reason: 'duplicate customer_number 50 (first at line 2)' },
+            { line: 5, reason: 'username R belongs to customer 52' },
+            { line: 6, reason: 'duplicate username r (first at line 5)' },
+            { line: 7, reason: 'duplicate customer_number 50 (first at line 2)' },
+          ],
+          emailMissing: 0,
+          emailInvalid: 0,
+          emailShared: 0,
+        });
+      });
+
+      it('an unchanged account imported without a digest learns it, and is not touched otherwise', async () => {
+        const rows = [
+          { customerNumber: '70', username: 'w' },
+          { customerNumber: '71', username: 'x' },
+        ];
+        const seeded = await seed(f.accounts, rows);
+        expect((await loadDigests()).length).toBe(0);
+        const again = await f.accounts.importLegacy(
+          rowsOf(rows.map((r, i) => ({ ...r, digest: digest(70 + i) }))),
+          { dryRun: false, now: at(40) },
+        );
+        expect(again).toMatchObject({ unchanged: 2, updated: 0 });
+        expect([...(await loadDigests())].sort()).toEqual([...digest(70), ...digest(71)].sort());
+        for (const a of seeded) expect(await f.accounts.findById(a.id)).toEqual(a);
+      });
+
+      it('an account changed since its import (or by a row without a digest) has no line digest', async () => {
+        const [a, b, c] = await seed(f.accounts, [
+          { customerNumber: '60', username: 's', digest: digest(60) },
+          { customerNumber: '61', username: 't', digest: digest(61) },
+          { customerNumber: '62', username: 'u', digest: digest(62) },
+          { customerNumber: '63', username: 'v', digest: digest(63) },
+        ]);
+        if (a?.status !== 'legacy' || !b || !c) throw new Error('not seeded');
+        expect(
+          await f.accounts.replaceLegacyHash(a.id, a.legacyPasswordHash, 'plain:x', at(5)),
+        ).toBe(true);
+        (await saveAccount(f.accounts, pending(b), b.version)).unwrap();
+        await f.accounts.importLegacy(
+          rowsOf([{ customerNumber: '62', username: 'u', email: 'u@nuevo.mx' }]),
+          { dryRun: false, now: at(6) },
+        );
+        expect([...(await loadDigests())]).toEqual([...digest(63)]);
       });
 
       it('keeps odd text intact (quotes, commas, accents)', async () => {

@@ -6,10 +6,12 @@ import {
   type Changes,
   Err,
   type Flow,
+  type ImportedLines,
   type ImportOutcome,
   isWeakLegacyHash,
   type LegacyAccount,
   type LegacyImportRow,
+  type LineDigest,
   type Login,
   Ok,
   openChallenge,
@@ -32,6 +34,8 @@ export class MemoryAccountRepository implements AccountRepository {
   readonly #accounts = new Map<string, Account>();
   readonly #logins = new Map<string, Omit<Login, 'customerNumbers'>>();
   readonly #unknown = new Map<string, UnknownIdentifier>();
+  /** Per account id, the digest of the line that made it (ADR 0012), as SQL's import_digest. */
+  readonly #digests = new Map<string, LineDigest>();
   readonly #outbox: MemoryOutbox;
   readonly #audit: MemoryAuditLog;
 
@@ -125,10 +129,34 @@ export class MemoryAccountRepository implements AccountRepository {
       const { customerNumbers: _derived, ...stored } = login.next;
       this.#logins.set(stored.id, structuredClone(stored));
     }
-    if (account) this.#accounts.set(account.next.id, structuredClone(account.next));
+    if (account) this.#store(account.next);
     this.#outbox.enqueue(changes.effects.flatMap((e) => (e.type === 'email' ? [e.email] : [])));
     await this.#audit.append(changes.effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : [])));
     return Ok(undefined);
+  }
+
+  /**
+   * Writes an account (not by an import): its line digest goes when what the line said
+   * changes, as the SQL trigger does it.
+   */
+  #store(next: Account): void {
+    const before = this.#accounts.get(next.id);
+    const same = (a: Account | undefined, b: Account) =>
+      a?.status === 'legacy' &&
+      b.status === 'legacy' &&
+      a.customerNumber === b.customerNumber &&
+      a.legacyUsername === b.legacyUsername &&
+      a.registeredEmail === b.registeredEmail &&
+      a.legacyPasswordHash === b.legacyPasswordHash;
+    if (!same(before, next)) this.#digests.delete(next.id);
+    this.#accounts.set(next.id, structuredClone(next));
+  }
+
+  async importedLineDigests(): Promise<Uint32Array> {
+    const pairs: number[] = [];
+    for (const [id, digest] of this.#digests)
+      if (this.#accounts.get(id)?.status === 'legacy') pairs.push(...digest);
+    return Uint32Array.from(pairs);
   }
 
   async countByStatus(): Promise<Record<AccountStatus | 'logins', number>> {
@@ -161,7 +189,7 @@ export class MemoryAccountRepository implements AccountRepository {
     const account = this.#accounts.get(accountId);
     if (!account || account.status === 'migrated' || account.legacyPasswordHash !== expected)
       return false;
-    this.#accounts.set(accountId, {
+    this.#store({
       ...account,
       legacyPasswordHash: next,
       version: account.version + 1,
@@ -176,7 +204,7 @@ export class MemoryAccountRepository implements AccountRepository {
 
   async importLegacy(
     rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
-    options: { dryRun: boolean; now: Date },
+    options: { dryRun: boolean; now: Date; kept?: ImportedLines },
   ): Promise<ImportOutcome> {
     const outcome: ImportOutcome = {
       inserted: 0,
@@ -195,72 +223,84 @@ export class MemoryAccountRepository implements AccountRepository {
     const reject = (row: LegacyImportRow, reason: string) =>
       outcome.rejected.push({ line: row.line, reason } as RejectedRow);
 
+    const all: LegacyImportRow[] = [];
     for await (const item of rows)
-      for (const row of Array.isArray(item) ? item : [item as LegacyImportRow]) {
-        // the first line of a customer number or username wins, even if it is rejected later
-        const firstCustomer = byCustomer.get(row.customerNumber) ?? row.line;
-        const firstUsername = byUsername.get(lower(row.username)) ?? row.line;
-        byCustomer.set(row.customerNumber, firstCustomer);
-        byUsername.set(lower(row.username), firstUsername);
-        if (firstCustomer < row.line) {
-          reject(
-            row,
-            `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
-          );
-          continue;
-        }
-        if (firstUsername < row.line) {
-          reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
-          continue;
-        }
-        const owner = await this.findByLegacyUsername(row.username);
-        if (owner && owner.customerNumber !== row.customerNumber) {
-          reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);
-          continue;
-        }
+      all.push(...(Array.isArray(item) ? item : [item as LegacyImportRow]));
+    // the kept lines (claimed while the rows streamed by) are the rows that made their
+    // accounts: merged back at their lines, they are classified as if read and validated
+    all.push(...this.#keptRows(options.kept));
+    all.sort((a, b) => a.line - b.line);
+    const digests = new Map<string, LineDigest | undefined>();
 
-        const existing = await this.findByCustomerNumber(row.customerNumber);
-        if (existing && existing.status !== 'legacy') {
-          outcome.skipped++;
-          continue;
-        }
-        accepted.push(row);
-        if (!existing) {
-          outcome.inserted++;
-          writes.push({
-            status: 'legacy',
-            id: globalThis.crypto.randomUUID(),
-            customerNumber: row.customerNumber,
-            legacyUsername: row.username,
-            registeredEmail: row.email,
-            legacyPasswordHash: row.passwordHash,
-            version: 1,
-            createdAt: options.now,
-            updatedAt: options.now,
-            failedLogins: 0,
-            lastFailedLoginAt: null,
-            wrongCodesAt: [],
-            anonymousWrongCodesAt: [],
-            recentSends: [],
-          });
-        } else if (
-          existing.legacyUsername !== row.username ||
-          existing.registeredEmail !== row.email ||
-          existing.legacyPasswordHash !== row.passwordHash
-        ) {
-          outcome.updated++;
-          writes.push({
-            ...existing,
-            legacyUsername: row.username,
-            registeredEmail: row.email,
-            legacyPasswordHash: row.passwordHash,
-            version: existing.version + 1,
-            updatedAt: options.now,
-          });
-        } else {
-          outcome.unchanged++;
-        }
+    for (const row of all) {
+      // the first line of a customer number or username wins, even if it is rejected later
+      const firstCustomer = byCustomer.get(row.customerNumber) ?? row.line;
+      const firstUsername = byUsername.get(lower(row.username)) ?? row.line;
+      byCustomer.set(row.customerNumber, firstCustomer);
+      byUsername.set(lower(row.username), firstUsername);
+      if (firstCustomer < row.line) {
+        reject(
+          row,
+          `duplicate customer_number ${row.customerNumber} (first at line ${firstCustomer})`,
+        );
+        continue;
       }
+      if (firstUsername < row.line) {
+        reject(row, `duplicate username ${row.username} (first at line ${firstUsername})`);
+        continue;
+      }
+      const owner = await this.findByLegacyUsername(row.username);
+      if (owner && owner.customerNumber !== row.customerNumber) {
+        reject(row, `username ${row.username} belongs to customer ${owner.customerNumber}`);
+        continue;
+      }
+
+      const existing = await this.findByCustomerNumber(row.customerNumber);
+      if (existing && existing.status !== 'legacy') {
+        outcome.skipped++;
+        continue;
+      }
+      accepted.push(row);
+      if (!existing) {
+        outcome.inserted++;
+        const id = globalThis.crypto.randomUUID();
+        digests.set(id, row.digest);
+        writes.push({
+          status: 'legacy',
+          id,
+          customerNumber: row.customerNumber,
+          legacyUsername: row.username,
+          registeredEmail: row.email,
+          legacyPasswordHash: row.passwordHash,
+          version: 1,
+          createdAt: options.now,
+          updatedAt: options.now,
+          failedLogins: 0,
+          lastFailedLoginAt: null,
+          wrongCodesAt: [],
+          anonymousWrongCodesAt: [],
+          recentSends: [],
+        });
+      } else if (
+        existing.legacyUsername !== row.username ||
+        existing.registeredEmail !== row.email ||
+        existing.legacyPasswordHash !== row.passwordHash
+      ) {
+        outcome.updated++;
+        digests.set(existing.id, row.digest);
+        writes.push({
+          ...existing,
+          legacyUsername: row.username,
+          registeredEmail: row.email,
+          legacyPasswordHash: row.passwordHash,
+          version: existing.version + 1,
+          updatedAt: options.now,
+        });
+      } else {
+        outcome.unchanged++;
+        if (row.digest) digests.set(existing.id, row.digest);
+      }
+    }
 
     // Shared: the same email on another accepted row, or on another account in the store.
     const emailOwners = new Map<string, Set<string>>();
@@ -279,9 +319,32 @@ export class MemoryAccountRepository implements AccountRepository {
       else if ((emailOwners.get(lower(row.email))?.size ?? 0) > 1) outcome.emailShared++;
     }
 
-    if (!options.dryRun)
+    if (!options.dryRun) {
       for (const account of writes) this.#accounts.set(account.id, structuredClone(account));
+      for (const [id, digest] of digests)
+        if (digest) this.#digests.set(id, [...digest]);
+        else this.#digests.delete(id);
+    }
     return outcome;
+  }
+
+  /** The rows of the kept lines, from their accounts. */
+  *#keptRows(kept: ImportedLines | undefined): Iterable<LegacyImportRow> {
+    if (!kept) return;
+    for (const [id, digest] of this.#digests) {
+      const account = this.#accounts.get(id);
+      const line = kept.lineOf(digest);
+      if (line === 0 || account?.status !== 'legacy') continue;
+      yield {
+        line,
+        customerNumber: account.customerNumber,
+        username: account.legacyUsername,
+        email: account.registeredEmail,
+        emailValid: (digest[1] & 3) === 2,
+        passwordHash: account.legacyPasswordHash,
+        digest,
+      };
+    }
   }
 
   async findUnknownIdentifier(key: string): Promise<UnknownIdentifier | null> {
