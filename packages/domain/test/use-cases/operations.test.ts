@@ -303,6 +303,31 @@ describe('importLegacyAccounts', () => {
     expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
   });
 
+  it('reports every rejected row in line order, whoever rejected it; audits a real run only', async () => {
+    const { uc, ports } = await setup();
+    const file = () =>
+      rows(
+        row(2, {}),
+        // rejected by the repository (a duplicate), before a line validation rejects
+        row(3, { username: 'otro' }),
+        row(4, { customer_number: '600', username: 'x', password_hash: 'rot13:abc' }),
+      );
+    const audited = () => ports.audit.entries().filter((e) => e.action === 'imported');
+    const dry = await uc.importLegacyAccounts({ rows: file(), dryRun: true });
+    expect(dry.rejected.map((r) => r.line)).toEqual([3, 4]);
+    expect(audited()).toEqual([]);
+    const real = await uc.importLegacyAccounts({ rows: file(), dryRun: false });
+    expect(real.rejected.map((r) => r.line)).toEqual([3, 4]);
+    expect(audited()).toEqual([
+      expect.objectContaining({
+        accountId: null,
+        loginId: null,
+        ip: null,
+        detail: expect.objectContaining({ inserted: 1, rejected: 2 }),
+      }),
+    ]);
+  });
+
   it('keeps the lines the store holds without validating them; a changed line is validated and merged', async () => {
     const { uc, ports, account } = await setup();
     // the reader's digests, stood in for by numbers: equal lines, equal digests
