@@ -26,7 +26,7 @@ const arbStored = fc
     pairs.map(([hi, lo], i) => withEmailClass([hi, lo], classes[i] as 0 | 1 | 2)),
   );
 
-const toArray = (stored: LineDigest[]) => new Uint32Array(stored.flatMap(([hi, lo]) => [hi, lo]));
+const toArray = (stored: LineDigest[]) => new Uint32Array(stored.flat());
 
 describe('ImportedLines', () => {
   it('keeps each stored account once, by the 62 bits of its line; releases give it back', () => {
@@ -68,9 +68,9 @@ describe('ImportedLines', () => {
             for (const [j, [h, l]] of stored.entries())
               expect(lines.lineOf([h, l])).toBe(model.get(j) ?? 0);
             expect(lines.kept).toBe(model.size);
-            const byClass = [0, 0, 0];
-            for (const j of model.keys()) byClass[(stored[j] as LineDigest)[1] & 3]++;
-            expect(lines.keptByEmail).toEqual(byClass);
+            const ofClass = (c: number) =>
+              [...model.keys()].filter((j) => ((stored[j] as LineDigest)[1] & 3) === c).length;
+            expect(lines.keptByEmail).toEqual([ofClass(0), ofClass(1), ofClass(2)]);
           }
         },
       ),
