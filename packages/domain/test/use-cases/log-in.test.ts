@@ -198,6 +198,25 @@ describe('logIn', () => {
     );
   });
 
+  it('a hasher that says it is saturated: busy with a retry time, before any store work', async () => {
+    const { uc, ports } = await setup();
+    const lookUp = vi.spyOn(ports.accounts, 'findByLegacyUsername');
+    const verify = vi.spyOn(ports.hasher, 'verify');
+    const hasher = ports.hasher as typeof ports.hasher & { saturated?: () => boolean };
+    hasher.saturated = () => true;
+    expect(
+      errorOf(await uc.logIn({ identifier: DIEGO.username, password: 'x', context: ctx })),
+    ).toEqual({ code: 'busy', retryAfterSeconds: 1 });
+    expect(lookUp).not.toHaveBeenCalled();
+    expect(verify).not.toHaveBeenCalled();
+    hasher.saturated = () => false;
+    expect(
+      (
+        await uc.logIn({ identifier: DIEGO.username, password: DIEGO.password, context: ctx })
+      ).isOk(),
+    ).toBe(true);
+  });
+
   it('rehashes a password hash made with old parameters at sign-in', async () => {
     const { uc, ports, migrate } = await setup();
     await migrate();
