@@ -16,6 +16,7 @@ export default mergeConfig(
         'test/crypto-*.test.ts',
         'test/wrap-legacy-hashes.test.ts',
         'test/postgres.test.ts',
+        'test/postgres-sql.test.ts',
         'test/sql-concurrency.test.ts',
       ],
       env: { RENUEVA_TEST_PGLITE: 'skip' },
