@@ -42,6 +42,7 @@ describe('Argon2PasswordHasher', () => {
 describe('WorkLimiter', () => {
   it('runs a bounded number at once, queues a bounded number, and answers busy past it', async () => {
     const limiter = new WorkLimiter({ concurrency: 2, maxQueue: 3 });
+    expect(limiter.capacity).toBe(5); // what the HTTP admission gate counts against
     const gates: (() => void)[] = [];
     let running = 0;
     let peak = 0;

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { hashingGate } from './admission.js';
 import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
@@ -82,6 +83,8 @@ export function createApp(deps: AppDeps) {
     },
     deps.rateLimiters,
   );
+  // one count for the API and the forms: they share the one hasher
+  const gate = hashingGate(deps.passwordWork);
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 
@@ -192,9 +195,9 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.metrics && options.metricsToken)
     app.route('/', metricsRoute(deps.metrics, options.metricsToken));
-  app.route('/api/v1', apiRoutes(deps, options, limit));
+  app.route('/api/v1', apiRoutes(deps, options, limit, gate));
   app.route('/webhooks', postmarkWebhook(deps, options.postmarkWebhook));
-  app.route('/', pageRoutes(deps, options, jar, limit));
+  app.route('/', pageRoutes(deps, options, jar, limit, gate));
 
   app.notFound((c) =>
     failure(c.req.path, 404, 'not_found', 'No encontramos la página que buscas.'),

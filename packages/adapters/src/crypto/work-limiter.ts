@@ -29,6 +29,11 @@ export class WorkLimiter {
     this.#observer = options.observer;
   }
 
+  /** Jobs accepted at most at once: computing plus waiting (past it, `busy`). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   /** Jobs computing now, and jobs waiting for a slot. */
   get load(): { running: number; waiting: number } {
     return { running: this.#limit.activeCount, waiting: this.#limit.pendingCount };
