@@ -9,6 +9,7 @@ import { hashingGate } from './admission.js';
 import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
+import { LIVENESS } from './health.js';
 import { rateLimits } from './limits.js';
 import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
 import { metricsRoute, requestMetrics } from './metrics.js';
@@ -64,14 +65,6 @@ function constantAnswer(): MiddlewareHandler {
   };
 }
 
-const HEALTHY = new TextEncoder().encode('{"status":"ok"}');
-const HEALTHY_HEADERS = {
-  'content-type': 'application/json',
-  'content-length': String(HEALTHY.byteLength),
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
-
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
   const options = resolveOptions(deps.options);
@@ -116,11 +109,11 @@ export function createApp(deps: AppDeps) {
 
   // first, so every answer is counted, the ones a later middleware gives too
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  // The liveness probe: the same bytes every time, none of the browser-facing headers
+  // below (on Node it is answered before the app, in the request listener: health.ts).
+  app.get('/healthz', () => new Response(LIVENESS.body, { headers: LIVENESS.headers }));
   // Answers that are the same for every request: built once (through the whole chain
   // below, so with the same headers) and served from memory after that.
-  // The liveness probe: read by load balancers, never by a browser, so none of the
-  // browser-facing headers below; the same bytes every time.
-  app.get('/healthz', () => new Response(HEALTHY, { headers: HEALTHY_HEADERS }));
   app.get('/iniciar-sesion', constantAnswer());
   app.use(
     '*',
