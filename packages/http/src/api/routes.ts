@@ -322,7 +322,7 @@ const signOut = createRoute({
   summary: 'Sign out (idempotent)',
   description: 'Answers 204 whether or not the token named a live session.',
   security: SESSION,
-  responses: { 204: { description: 'Signed out' } },
+  responses: { 204: { description: 'Signed out' }, ...errorResponses([]) },
 });
 
 /** The session answer: the login, the customer number worked on, and all of them. */
