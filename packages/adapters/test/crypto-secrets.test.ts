@@ -71,6 +71,20 @@ describe('WorkLimiter', () => {
     expect((await limiter.run(async () => 2)).unwrap()).toBe(2); // room again
     expect(peak).toBe(2);
   });
+
+  it('tells its observer of its own refusals and of those decided in front of it', async () => {
+    let rejected = 0;
+    const limiter = new WorkLimiter({
+      concurrency: 1,
+      maxQueue: 0,
+      observer: { waited: () => undefined, rejected: () => rejected++ },
+    });
+    const running = limiter.run(() => new Promise((r) => setTimeout(r, 20)));
+    expect((await limiter.run(async () => 1)).isErr()).toBe(true);
+    limiter.refused(); // the HTTP admission gate
+    expect(rejected).toBe(2);
+    await running;
+  });
 });
 
 describe('NodeSecrets', () => {

@@ -25,7 +25,10 @@ export function hashingGate(work: PasswordWork | null | undefined) {
     admit(refuse: Refusal): MiddlewareHandler {
       if (!work) return (_c, next) => next();
       return async (c, next) => {
-        if (inFlight >= work.capacity || work.saturated()) return refuse(c);
+        if (inFlight >= work.capacity || work.saturated()) {
+          work.refused?.();
+          return refuse(c);
+        }
         inFlight++;
         let held = true;
         const leave = () => {

@@ -39,6 +39,8 @@ export interface PasswordWork {
   readonly capacity: number;
   /** True when a hash asked now would be refused as busy. */
   saturated(): boolean;
+  /** Told of each request the app refused for it (counted with the hasher's own refusals). */
+  refused?(): void;
 }
 
 /**

@@ -7,7 +7,15 @@ type App = Awaited<ReturnType<typeof testApp>>;
 
 /** A gate of `capacity` slots; `saturated` stands for the hasher being full anyway. */
 const work = (capacity: number) => {
-  const w = { capacity, full: false, saturated: () => w.full };
+  const w = {
+    capacity,
+    full: false,
+    refusals: 0,
+    saturated: () => w.full,
+    refused: () => {
+      w.refusals++;
+    },
+  };
   return w;
 };
 
@@ -155,8 +163,10 @@ describe('the hashing gate: a full hasher refuses before any store work', () => 
     w.full = true;
     expect((await signInApi(t)).status).toBe(503);
     expect(store.calls).toEqual([]);
+    expect(w.refusals).toBe(1); // counted where the hasher counts its own (the metrics)
     w.full = false;
     expect((await signInApi(t)).status).toBe(401);
+    expect(w.refusals).toBe(1);
   });
 
   it('a slot comes back on every path: success, failure, refusal by the rate limit, a throw', async () => {

@@ -44,6 +44,11 @@ export class WorkLimiter {
     return this.#inFlight >= this.#capacity;
   }
 
+  /** Counts a refusal decided in front of the limiter (the HTTP admission gate) with its own. */
+  refused(): void {
+    this.#observer?.rejected();
+  }
+
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {
     const observer = this.#observer;
     if (this.#inFlight >= this.#capacity) {
