@@ -1,6 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { PasswordWork } from './deps.js';
 
+/** An answer kept as it went out (bytes), to be written again without the app. */
+export interface KeptAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
 /** What a gated route answers when it is full: a 503 with Retry-After, in its own form. */
 export type Refusal = (c: Context) => Response | Promise<Response>;
 
@@ -20,13 +27,23 @@ export type Refusal = (c: Context) => Response | Promise<Response>;
 export function hashingGate(work: PasswordWork | null | undefined) {
   let inFlight = 0;
   const holders = new WeakMap<Context, () => void>();
+  /** Requests refused by a gate whose refusal is the same for everyone (`constant`). */
+  const constantRefusals = new WeakSet<Context>();
+  /** The first such refusal of each path, as bytes, for `early`. */
+  const kept = new Map<string, KeptAnswer>();
+  const full = () => !!work && (inFlight >= work.capacity || work.saturated());
   return {
-    /** The gate in front of a route; `refuse` answers when it is full. */
-    admit(refuse: Refusal): MiddlewareHandler {
+    /**
+     * The gate in front of a route; `refuse` answers when it is full. `constant`: that
+     * answer is the same for every request (nothing of the request in it), so it may be
+     * kept and served by `early`.
+     */
+    admit(refuse: Refusal, { constant = false } = {}): MiddlewareHandler {
       if (!work) return (_c, next) => next();
       return async (c, next) => {
-        if (inFlight >= work.capacity || work.saturated()) {
+        if (full()) {
           work.refused?.();
+          if (constant) constantRefusals.add(c);
           return refuse(c);
         }
         inFlight++;
@@ -46,6 +63,33 @@ export function hashingGate(work: PasswordWork | null | undefined) {
     /** Gives this request's slot back early (idempotent; nothing without a slot). */
     leave(c: Context): void {
       holders.get(c)?.();
+    },
+    /**
+     * The app's outermost middleware (headers all set by then): keeps the first constant
+     * refusal of each path, as it went out.
+     */
+    keeper(): MiddlewareHandler {
+      return async (c, next) => {
+        await next();
+        if (!constantRefusals.has(c) || kept.has(c.req.path)) return;
+        const body = new Uint8Array(await c.res.clone().arrayBuffer());
+        const headers = Object.fromEntries(c.res.headers);
+        headers['content-length'] = String(body.byteLength);
+        kept.set(c.req.path, { status: c.res.status, headers, body });
+      };
+    },
+    /**
+     * For Node's request listener, before the app: the kept refusal of `POST url` when
+     * the gate is full now (counted as a refusal), else null (the app decides). Under
+     * overload most requests are refused: this way a refusal costs no `Request`, no
+     * router, no middleware and no `Response`, only the write.
+     */
+    early(method: string | undefined, url: string | undefined): KeptAnswer | null {
+      if (method !== 'POST' || url === undefined) return null;
+      const answer = kept.get(url);
+      if (!answer || !full()) return null;
+      work?.refused?.();
+      return answer;
     },
   };
 }

@@ -9,7 +9,7 @@ import { hashingGate } from './admission.js';
 import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
-import { LIVENESS } from './health.js';
+import { LIVENESS } from './early-answers.js';
 import { rateLimits } from './limits.js';
 import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
 import { metricsRoute, requestMetrics } from './metrics.js';
@@ -67,6 +67,11 @@ function constantAnswer(): MiddlewareHandler {
 
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
+  return createPortal(deps).app;
+}
+
+/** The app, and its hashing gate (Node's listener answers its kept refusals: server.ts). */
+export function createPortal(deps: AppDeps) {
   const options = resolveOptions(deps.options);
   const jar = cookieJar(options);
   const limit = rateLimits(
@@ -109,8 +114,10 @@ export function createApp(deps: AppDeps) {
 
   // first, so every answer is counted, the ones a later middleware gives too
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  // outside everything else but the metrics: a refusal of the gate is kept with all its headers
+  if (deps.passwordWork) app.use('*', gate.keeper());
   // The liveness probe: the same bytes every time, none of the browser-facing headers
-  // below (on Node it is answered before the app, in the request listener: health.ts).
+  // below (on Node it is answered before the app, in the request listener: early-answers.ts).
   app.get('/healthz', () => new Response(LIVENESS.body, { headers: LIVENESS.headers }));
   // Answers that are the same for every request: built once (through the whole chain
   // below, so with the same headers) and served from memory after that.
@@ -228,7 +235,7 @@ export function createApp(deps: AppDeps) {
       'Ocurrió un error inesperado. Inténtalo de nuevo más tarde.',
     );
   });
-  return app;
+  return { app, gate };
 }
 
 export type App = ReturnType<typeof createApp>;

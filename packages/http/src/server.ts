@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createPortal } from './app.js';
 import type { AppDeps } from './deps.js';
-import { livenessFirst } from './health.js';
+import { earlyAnswers } from './early-answers.js';
 import { createMetricsApp } from './metrics.js';
 
 export interface RunningServer {
@@ -55,9 +55,9 @@ export async function startServer(
     onClose?: () => Promise<void>;
   },
 ): Promise<RunningServer> {
-  const app = createApp(deps);
+  const { app, gate } = createPortal(deps);
   const portal = await listen(app.fetch, listenOn.port, listenOn.hostname, (listener) =>
-    livenessFirst(listener, deps.metrics),
+    earlyAnswers(listener, gate.early, deps.metrics),
   );
   const metrics =
     deps.metrics && listenOn.metrics

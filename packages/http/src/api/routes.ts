@@ -361,7 +361,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit, 
     c.req.header('authorization')?.match(/^Bearer ([A-Za-z0-9_-]{1,200})$/)?.[1] ?? '';
 
   // the routes that may hash: refused before the body is read when the hasher is full
-  const admit = gate.admit((c) => fail(c, GATE_FULL));
+  const admit = gate.admit((c) => fail(c, GATE_FULL), { constant: true });
   for (const route of [signIn, completeRenewal, completeRecovery]) api.use(route.path, admit);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -185,7 +185,7 @@ export function pageRoutes(
     return c.html(busySignIn);
   });
 
-  app.post('/iniciar-sesion', gate.admit(signInRefused), async (c) => {
+  app.post('/iniciar-sesion', gate.admit(signInRefused, { constant: true }), async (c) => {
     const form = await readForm(c, 'identificador', 'contrasena');
     const identifier = form.identificador ?? '';
     const tooMany = await limited(c, identifier);
