@@ -69,7 +69,7 @@ export function hashingGate(work: PasswordWork | null | undefined) {
      * refusal of each path, as it went out.
      */
     keeper(): MiddlewareHandler {
-      return async (c, next) => {
+      const keep: MiddlewareHandler = async (c, next) => {
         await next();
         if (!constantRefusals.has(c) || kept.has(c.req.path)) return;
         const body = new Uint8Array(await c.res.clone().arrayBuffer());
@@ -77,6 +77,8 @@ export function hashingGate(work: PasswordWork | null | undefined) {
         headers['content-length'] = String(body.byteLength);
         kept.set(c.req.path, { status: c.res.status, headers, body });
       };
+      // the gated routes are all POST: any other request passes without an extra await
+      return (c, next) => (c.req.method === 'POST' ? keep(c, next) : next());
     },
     /**
      * For Node's request listener, before the app: the kept refusal of `POST url` when
