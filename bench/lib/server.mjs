@@ -128,12 +128,16 @@ export const freePort = () =>
 /**
  * Starts the built `renueva serve` with `env`; resolves with its URL once it listens.
  * `probe`: load bench/lib/probe.cjs, which reports event-loop delay and peak RSS on stderr.
+ * BENCH_SERVER_NODE_FLAGS adds node flags to the server only (profiling:
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`), never to the load generator.
  */
 export async function startRenueva(env, { probe = false } = {}) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: the benchmarks are no turbo task
+      ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       ...(probe ? ['--require', join(root, 'bench/lib/probe.cjs')] : []),
       join(root, 'packages/cli/bin/renueva.js'),
       'serve',

@@ -93,3 +93,7 @@ console.log(
 console.log(
   `  RSS idle ${idle.rssMiB.toFixed(0)} MiB, peak ${loaded.peakRssMiB.toFixed(0)} MiB; budget idle + 64 + ${hashes} x 19 = ${budget.toFixed(0)} MiB (${loaded.peakRssMiB <= budget ? 'within' : 'OVER'})`,
 );
+const at = loaded.atPeakMiB;
+console.log(
+  `  at the peak: V8 heap ${at.heapUsed}/${at.heapTotal} MiB used/total, external ${at.external} MiB (array buffers ${at.arrayBuffers}); idle heap ${idle.atPeakMiB.heapTotal} MiB`,
+);

@@ -65,6 +65,11 @@ export interface Renueva {
   demoAccounts: DemoAccount[];
   /** The HTTP layer's rate limiters: shared through PostgreSQL, else in this process. */
   rateLimiters: RateLimiterFactory;
+  /**
+   * The one bound on password work (argon2id and slow legacy schemes): the HTTP layer
+   * admits at most its `capacity` hashing requests at once (ADR 0014).
+   */
+  passwordWork: WorkLimiter;
   /** The Prometheus metrics, when `METRICS_PORT` or `METRICS_TOKEN` asks for them; else null (nothing counted). */
   metrics: Metrics | null;
   /** The store answers. */
@@ -338,6 +343,7 @@ export async function createRenueva(
     logger,
     demoAccounts: seeded ? demoAccounts : [],
     rateLimiters: store.rateLimiters,
+    passwordWork,
     metrics,
     isReady: () => store.isReady(),
     startDispatcher: () =>

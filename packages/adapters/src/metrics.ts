@@ -136,7 +136,7 @@ export class Metrics {
   });
   readonly #hashRejected = new Counter({
     name: 'renueva_password_hash_rejected_total',
-    help: 'Password work refused at once because the queue was full (the caller got busy: a 503)',
+    help: 'Password work refused at once: the queue was full, or the admission gate of the HTTP layer refused before any work (the caller got busy: a 503)',
     registers: [this.registry],
   });
 

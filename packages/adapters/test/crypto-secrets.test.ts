@@ -42,6 +42,7 @@ describe('Argon2PasswordHasher', () => {
 describe('WorkLimiter', () => {
   it('runs a bounded number at once, queues a bounded number, and answers busy past it', async () => {
     const limiter = new WorkLimiter({ concurrency: 2, maxQueue: 3 });
+    expect(limiter.capacity).toBe(5); // what the HTTP admission gate counts against
     const gates: (() => void)[] = [];
     let running = 0;
     let peak = 0;
@@ -69,6 +70,20 @@ describe('WorkLimiter', () => {
     expect(results.every((r) => r.isOk())).toBe(true);
     expect((await limiter.run(async () => 2)).unwrap()).toBe(2); // room again
     expect(peak).toBe(2);
+  });
+
+  it('tells its observer of its own refusals and of those decided in front of it', async () => {
+    let rejected = 0;
+    const limiter = new WorkLimiter({
+      concurrency: 1,
+      maxQueue: 0,
+      observer: { waited: () => undefined, rejected: () => rejected++ },
+    });
+    const running = limiter.run(() => new Promise((r) => setTimeout(r, 20)));
+    expect((await limiter.run(async () => 1)).isErr()).toBe(true);
+    limiter.refused(); // the HTTP admission gate
+    expect(rejected).toBe(2);
+    await running;
   });
 });
 

@@ -5,9 +5,11 @@ import { HTTPException } from 'hono/http-exception';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { hashingGate } from './admission.js';
 import { apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
+import { LIVENESS } from './early-answers.js';
 import { rateLimits } from './limits.js';
 import { REQUEST_REFUSED, UNAVAILABLE_RETRY_SECONDS } from './messages.js';
 import { metricsRoute, requestMetrics } from './metrics.js';
@@ -63,16 +65,13 @@ function constantAnswer(): MiddlewareHandler {
   };
 }
 
-const HEALTHY = new TextEncoder().encode('{"status":"ok"}');
-const HEALTHY_HEADERS = {
-  'content-type': 'application/json',
-  'content-length': String(HEALTHY.byteLength),
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
-
 /** The portal: pages + JSON API, built from plain values (see `AppDeps`). */
 export function createApp(deps: AppDeps) {
+  return createPortal(deps).app;
+}
+
+/** The app, and its hashing gate (Node's listener answers its kept refusals: server.ts). */
+export function createPortal(deps: AppDeps) {
   const options = resolveOptions(deps.options);
   const jar = cookieJar(options);
   const limit = rateLimits(
@@ -82,6 +81,8 @@ export function createApp(deps: AppDeps) {
     },
     deps.rateLimiters,
   );
+  // one count for the API and the forms: they share the one hasher
+  const gate = hashingGate(deps.passwordWork);
   const app = new Hono();
   const publicOrigin = new URL(options.publicUrl).origin;
 
@@ -113,11 +114,13 @@ export function createApp(deps: AppDeps) {
 
   // first, so every answer is counted, the ones a later middleware gives too
   if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
+  // outside everything else but the metrics: a refusal of the gate is kept with all its headers
+  if (deps.passwordWork) app.use('*', gate.keeper());
+  // The liveness probe: the same bytes every time, none of the browser-facing headers
+  // below (on Node it is answered before the app, in the request listener: early-answers.ts).
+  app.get('/healthz', () => new Response(LIVENESS.body, { headers: LIVENESS.headers }));
   // Answers that are the same for every request: built once (through the whole chain
   // below, so with the same headers) and served from memory after that.
-  // The liveness probe: read by load balancers, never by a browser, so none of the
-  // browser-facing headers below; the same bytes every time.
-  app.get('/healthz', () => new Response(HEALTHY, { headers: HEALTHY_HEADERS }));
   app.get('/iniciar-sesion', constantAnswer());
   app.use(
     '*',
@@ -192,9 +195,9 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.metrics && options.metricsToken)
     app.route('/', metricsRoute(deps.metrics, options.metricsToken));
-  app.route('/api/v1', apiRoutes(deps, options, limit));
+  app.route('/api/v1', apiRoutes(deps, options, limit, gate));
   app.route('/webhooks', postmarkWebhook(deps, options.postmarkWebhook));
-  app.route('/', pageRoutes(deps, options, jar, limit));
+  app.route('/', pageRoutes(deps, options, jar, limit, gate));
 
   app.notFound((c) =>
     failure(c.req.path, 404, 'not_found', 'No encontramos la página que buscas.'),
@@ -232,7 +235,7 @@ export function createApp(deps: AppDeps) {
       'Ocurrió un error inesperado. Inténtalo de nuevo más tarde.',
     );
   });
-  return app;
+  return { app, gate };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -31,6 +31,19 @@ export type RateLimiterFactory = (options: {
 }) => RateLimiter;
 
 /**
+ * The bound on password hashing (`@renueva/adapters`' WorkLimiter): the app admits at
+ * most `capacity` requests that may hash at once, and none while it is `saturated`.
+ */
+export interface PasswordWork {
+  /** Hashes computing at once plus hashes allowed to wait for a thread. */
+  readonly capacity: number;
+  /** True when a hash asked now would be refused as busy. */
+  saturated(): boolean;
+  /** Told of each request the app refused for it (counted with the hasher's own refusals). */
+  refused?(): void;
+}
+
+/**
  * The Prometheus metrics (`@renueva/adapters`' Metrics): the app reports every answer
  * to it, and `GET /metrics` serves its exposition.
  */
@@ -106,6 +119,12 @@ export interface AppDeps {
   clock: Clock;
   /** Where the rate limits count: this process by default; PostgreSQL to share them. */
   rateLimiters?: RateLimiterFactory;
+  /**
+   * The hasher's bound: past it a sign-in (or a renewal or recovery finish) is refused
+   * with a 503 before any store work. Absent: no such gate; the use cases still answer
+   * `busy` once they reach a full hasher.
+   */
+  passwordWork?: PasswordWork | null;
   /** Where answers are counted and `/metrics` reads; absent: nothing is counted. */
   metrics?: AppMetrics | null;
   options?: Partial<AppOptions>;

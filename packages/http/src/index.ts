@@ -7,6 +7,7 @@ export {
   type Brand,
   DEFAULT_BRAND,
   type Mailbox,
+  type PasswordWork,
   type RateLimiter,
   type RateLimiterFactory,
   type SupportContacts,

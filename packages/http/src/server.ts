@@ -1,6 +1,8 @@
-import { type ServerType, serve } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createPortal } from './app.js';
 import type { AppDeps } from './deps.js';
+import { earlyAnswers } from './early-answers.js';
 import { createMetricsApp } from './metrics.js';
 
 export interface RunningServer {
@@ -15,10 +17,14 @@ async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   port: number,
   hostname: string,
+  /** Wraps the listener @hono/node-server makes of `fetch` (answers before the app). */
+  before: (listener: RequestListener) => RequestListener = (listener) => listener,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  // a listen error (the port taken meanwhile) rejects instead of crashing the process
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch, port, hostname }, () => resolve(s));
+  // what @hono/node-server's `serve` does, with room for `before`; a listen error (the
+  // port taken meanwhile) rejects instead of crashing the process
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = createServer(before(getRequestListener(fetch, { hostname })));
+    s.listen(port, hostname, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();
@@ -49,8 +55,10 @@ export async function startServer(
     onClose?: () => Promise<void>;
   },
 ): Promise<RunningServer> {
-  const app = createApp(deps);
-  const portal = await listen(app.fetch, listenOn.port, listenOn.hostname);
+  const { app, gate } = createPortal(deps);
+  const portal = await listen(app.fetch, listenOn.port, listenOn.hostname, (listener) =>
+    earlyAnswers(listener, gate.early, deps.metrics),
+  );
   const metrics =
     deps.metrics && listenOn.metrics
       ? await listen(

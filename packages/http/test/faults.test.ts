@@ -7,6 +7,15 @@ import { DIEGO, testApp } from './setup.js';
 
 const postgres = requirePostgres();
 
+/** A documented answer of the OpenAPI document, as far as this test reads it. */
+interface Documented {
+  headers?: Record<string, unknown>;
+  content: Record<
+    string,
+    { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } }
+  >;
+}
+
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('forged cookies are treated as absent', () => {
@@ -165,7 +174,19 @@ describe.skipIf(!postgres)('PostgreSQL down', () => {
         expect(res.status, res.url).toBe(503);
       }
       for (const res of answers.slice(0, 5)) expect(res.headers.get('retry-after')).toBe('5');
-      expect(await answers[0]?.json()).toMatchObject({ error: { code: 'unavailable' } });
+      for (const res of answers.slice(0, 3))
+        expect(await res.json()).toMatchObject({ error: { code: 'unavailable' } });
+      // and the API's document says so, with the header, for every operation
+      const doc = (await (await app.request('/api/v1/openapi.json')).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, Documented> }>>;
+      };
+      for (const [path, byMethod] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(byMethod)) {
+          const documented = op.responses['503'];
+          const codes = documented?.content['application/json']?.schema.properties.error.properties;
+          expect(codes?.code.enum, `${method} ${path}`).toContain('unavailable');
+          expect(documented?.headers, `${method} ${path}`).toHaveProperty('Retry-After');
+        }
       expect(await answers[3]?.text()).toContain('Inténtalo de nuevo en un momento');
       expect(errors).toEqual([]);
       link.start();

@@ -1,7 +1,7 @@
 import { DevMailbox } from '@renueva/adapters';
 import { createUseCases, type Policies } from '@renueva/domain';
 import { createMemoryPorts, lastCodeFor, seedLegacyAccounts } from '@renueva/domain/testing';
-import { type AppOptions, createApp } from '../src/index.js';
+import { type AppDeps, type AppOptions, createApp } from '../src/index.js';
 
 export const DIEGO = {
   username: 'dbarronrmz1',
@@ -12,8 +12,12 @@ export const DIEGO = {
 export const NEW_PASSWORD = 'tortuga violeta bajo el puente';
 export const ORIGIN = 'http://localhost';
 
-/** The app on memory ports with a few legacy accounts; helpers speak HTTP like a browser would. */
-export async function testApp(options: Partial<AppOptions> = {}, policies?: Partial<Policies>) {
+/** What the app is built from (`deps`): memory ports with a few legacy accounts. */
+export async function testDeps(
+  options: Partial<AppOptions> = {},
+  policies?: Partial<Policies>,
+  deps: Pick<AppDeps, 'passwordWork' | 'rateLimiters'> = {},
+) {
   const base = createMemoryPorts();
   // the rate limits and the answer floor get in the way of most tests: set where tested
   const ports = {
@@ -42,18 +46,30 @@ export async function testApp(options: Partial<AppOptions> = {}, policies?: Part
       email: 'admin@flotillas.mx',
     },
   ]);
-  const useCases = createUseCases(ports);
   const errors: unknown[] = [];
   const mailbox = new DevMailbox();
-  const app = createApp({
-    useCases,
+  const appDeps: AppDeps = {
+    useCases: createUseCases(ports),
     policies: ports.policies,
     mailbox,
     isReady: async () => true,
     logger: { error: (e) => errors.push(e) },
     clock: ports.clock,
     options,
-  });
+    ...deps,
+  };
+  return { deps: appDeps, ports, errors, mailbox };
+}
+
+/** The app on memory ports with a few legacy accounts; helpers speak HTTP like a browser would. */
+export async function testApp(
+  options: Partial<AppOptions> = {},
+  policies?: Partial<Policies>,
+  deps: Pick<AppDeps, 'passwordWork' | 'rateLimiters'> = {},
+) {
+  const built = await testDeps(options, policies, deps);
+  const { ports, errors, mailbox } = built;
+  const app = createApp(built.deps);
 
   let cookies = new Map<string, string>();
   const remember = (res: Response) => {

@@ -29,6 +29,11 @@ export class WorkLimiter {
     this.#observer = options.observer;
   }
 
+  /** Jobs accepted at most at once: computing plus waiting (past it, `busy`). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   /** Jobs computing now, and jobs waiting for a slot. */
   get load(): { running: number; waiting: number } {
     return { running: this.#limit.activeCount, waiting: this.#limit.pendingCount };
@@ -37,6 +42,11 @@ export class WorkLimiter {
   /** Whether `run` called now would answer `busy` at once. */
   saturated(): boolean {
     return this.#inFlight >= this.#capacity;
+  }
+
+  /** Counts a refusal decided in front of the limiter (the HTTP admission gate) with its own. */
+  refused(): void {
+    this.#observer?.rejected();
   }
 
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {

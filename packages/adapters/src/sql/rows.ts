@@ -166,9 +166,13 @@ export function accountValues(a: Account): unknown[] {
   return ACCOUNT_COLUMNS.map((c) => row[c]);
 }
 
+// built once: zod compiles a schema's parser at its first parse, so a schema extended
+// per call paid that compilation on every login read (every sign-in)
+const loginWithNumbers = loginRow.extend({ customer_numbers: z.array(z.string()) });
+
 /** A row of `logins` plus its `customer_numbers` (aggregated from accounts) -> a Login. */
 export function toLogin(raw: unknown): Login {
-  const r = loginRow.extend({ customer_numbers: z.array(z.string()) }).parse(raw);
+  const r = loginWithNumbers.parse(raw);
   return {
     id: r.id,
     email: r.email,

@@ -59,6 +59,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
         logger: renueva.logger,
         clock: renueva.clock,
         rateLimiters: renueva.rateLimiters,
+        passwordWork: renueva.passwordWork,
         metrics: renueva.metrics,
         options: {
           publicUrl: config.publicUrl,

@@ -5,13 +5,21 @@ import { ERROR_STATUS } from '../error-status.js';
 import { errorSpanish, passwordProblemSpanish, REQUEST_REFUSED } from '../messages.js';
 import type { InputProblem } from './invalid-input.js';
 
-/** What an operation can answer besides success: a domain error, or app.tsx refusing the body. */
-export type ApiErrorCode = ErrorCode | 'payload_too_large' | 'unsupported_media_type';
+/**
+ * What an operation can answer besides success: a domain error, app.tsx refusing the
+ * body, or app.tsx answering for a store that does not answer.
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable';
 
 const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   ...ERROR_STATUS,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unavailable: 503,
 };
 
 /** The body of an error answer: `{ error: { code, message, ... } }` with the code's own fields. */
@@ -60,20 +68,22 @@ const MEANING: Record<ApiErrorCode, string> = {
   session_invalid: 'No session token, or its session ended.',
   conflict:
     'The account changed meanwhile (e.g. a double submission); nothing was written, ask again.',
-  busy: 'Password hashing is saturated; try again after `Retry-After` seconds.',
+  busy: 'Password hashing is saturated (too many sign-ins at once); nothing was changed; try again after `Retry-After` seconds.',
   invalid_input:
     'The body does not match the schema; `field` names the field at fault (empty: the body as a whole).',
   not_found: 'The login does not open that customer number.',
   already_migrated: 'The customer number was already renewed.',
   payload_too_large: 'The body is larger than the limit.',
   unsupported_media_type: 'The body is not `application/json`.',
+  unavailable:
+    'The store (PostgreSQL) does not answer right now (a restart, the network); try again after `Retry-After` seconds.',
 };
 
 // The examples are real answers: built by the code that builds them, at a fixed time.
 const NOW = new Date('2026-11-25T16:00:00.000Z');
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 const domain = (error: DomainError) => errorBody(error, errorSpanish(error, NOW));
-const refused = (code: 'payload_too_large' | 'unsupported_media_type') => ({
+const refused = (code: 'payload_too_large' | 'unsupported_media_type' | 'unavailable') => ({
   error: { code, message: REQUEST_REFUSED[code] },
 });
 
@@ -102,6 +112,7 @@ const EXAMPLE: Record<ApiErrorCode, { error: { code: ApiErrorCode; message: stri
   already_migrated: domain({ code: 'already_migrated' }),
   payload_too_large: refused('payload_too_large'),
   unsupported_media_type: refused('unsupported_media_type'),
+  unavailable: refused('unavailable'),
 };
 
 const PROBLEM_KINDS: Record<PasswordProblem['kind'], true> = {
@@ -171,14 +182,15 @@ const RETRY_AFTER = {
 /**
  * The documented error answers of an operation: one response per status, each with the
  * codes it can carry, what they mean, and a real example of each. `messages` are the
- * operation's own wording where it replaces a code's generic one.
+ * operation's own wording where it replaces a code's generic one. Every operation reads
+ * or writes the store, so every one can answer `unavailable` too (added here).
  */
 export function errorResponses(
   codes: readonly ApiErrorCode[],
   messages: Partial<Record<ApiErrorCode, string>> = {},
 ) {
   const byStatus = new Map<ContentfulStatusCode, ApiErrorCode[]>();
-  for (const code of codes)
+  for (const code of [...codes, 'unavailable'] as const)
     byStatus.set(STATUS[code], [...(byStatus.get(STATUS[code]) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].map(([status, some]) => [

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { DomainError, ValidSession } from '@renueva/domain';
 import type { Context, MiddlewareHandler } from 'hono';
+import { GATE_FULL, type HashingGate } from '../admission.js';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { errorStatus } from '../error-status.js';
 import type { RateLimit } from '../limits.js';
@@ -321,7 +322,7 @@ const signOut = createRoute({
   summary: 'Sign out (idempotent)',
   description: 'Answers 204 whether or not the token named a live session.',
   security: SESSION,
-  responses: { 204: { description: 'Signed out' } },
+  responses: { 204: { description: 'Signed out' }, ...errorResponses([]) },
 });
 
 /** The session answer: the login, the customer number worked on, and all of them. */
@@ -333,7 +334,7 @@ const me = (v: ValidSession) => ({
 });
 
 /** The JSON API: the same operations as the pages, for other clients. */
-export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) {
+export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit, gate: HashingGate) {
   const uc = deps.useCases;
   const now = () => deps.clock.now();
   const api = new OpenAPIHono({
@@ -359,6 +360,10 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
   const bearerToken = (c: Context) =>
     c.req.header('authorization')?.match(/^Bearer ([A-Za-z0-9_-]{1,200})$/)?.[1] ?? '';
 
+  // the routes that may hash: refused before the body is read when the hasher is full
+  const admit = gate.admit((c) => fail(c, GATE_FULL), { constant: true });
+  for (const route of [signIn, completeRenewal, completeRecovery]) api.use(route.path, admit);
+
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -369,8 +374,10 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit) 
     const body = c.req.valid('json');
     const tooMany = await limited(c, body.identifier);
     if (tooMany) return tooMany;
-    const r = await atSignInFloor(deps.policies.signInFloorMs, () =>
-      uc.logIn({ identifier: body.identifier, password: body.password, context: ctx(c) }),
+    const r = await atSignInFloor(
+      deps.policies.signInFloorMs,
+      () => uc.logIn({ identifier: body.identifier, password: body.password, context: ctx(c) }),
+      () => gate.leave(c),
     );
     if (r.isErr()) return fail(c, r.error);
     const o = r.value;

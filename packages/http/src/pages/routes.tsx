@@ -1,6 +1,7 @@
 import type { DomainError, ValidSession } from '@renueva/domain';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { GATE_FULL, type HashingGate, type Refusal } from '../admission.js';
 import type { CookieJar, DoneInfo } from '../cookies.js';
 import type { AppDeps, AppOptions } from '../deps.js';
 import { errorStatus } from '../error-status.js';
@@ -93,7 +94,13 @@ async function readForm(c: Context, ...names: string[]): Promise<Record<string, 
 }
 
 /** The server-rendered, es-MX pages: usable without JavaScript, on a phone. */
-export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, limit: RateLimit) {
+export function pageRoutes(
+  deps: AppDeps,
+  options: AppOptions,
+  jar: CookieJar,
+  limit: RateLimit,
+  gate: HashingGate,
+) {
   const app = new Hono();
   const uc = deps.useCases;
   const now = () => deps.clock.now();
@@ -161,13 +168,32 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     return c.html(<SignInPage site={site} notice={notice} />);
   });
 
-  app.post('/iniciar-sesion', async (c) => {
+  /**
+   * The answer of a full hashing gate: the page of the form again with "busy, try again
+   * in a few seconds", a 503 with Retry-After. Nothing of the request was read.
+   */
+  const refused =
+    (page: (c: Context, notice: Notice) => Response | Promise<Response>): Refusal =>
+    (c) => {
+      c.status(statusOf(c, GATE_FULL));
+      return page(c, errorNotice(GATE_FULL));
+    };
+  // the same bytes for every refused sign-in: rendered once, at the first
+  let busySignIn: string | null = null;
+  const signInRefused = refused(async (c, notice) => {
+    busySignIn ??= await (<SignInPage site={site} notice={notice} />).toString();
+    return c.html(busySignIn);
+  });
+
+  app.post('/iniciar-sesion', gate.admit(signInRefused, { constant: true }), async (c) => {
     const form = await readForm(c, 'identificador', 'contrasena');
     const identifier = form.identificador ?? '';
     const tooMany = await limited(c, identifier);
     if (tooMany) return c.html(<SignInPage site={site} notice={tooMany} identifier={identifier} />);
-    const result = await atSignInFloor(deps.policies.signInFloorMs, () =>
-      uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) }),
+    const result = await atSignInFloor(
+      deps.policies.signInFloorMs,
+      () => uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) }),
+      () => gate.leave(c),
     );
     if (result.isErr()) {
       c.status(statusOf(c, result.error));
@@ -266,7 +292,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     });
   });
 
-  app.post('/renovacion', async (c) => {
+  app.post('/renovacion', gate.admit(refused(renewalPage)), async (c) => {
     const flowToken = jar.get(c, 'flow');
     if (!flowToken) {
       c.status(400);
@@ -385,7 +411,7 @@ export function pageRoutes(deps: AppDeps, options: AppOptions, jar: CookieJar, l
     });
   });
 
-  app.post('/recuperacion/codigo', async (c) => {
+  app.post('/recuperacion/codigo', gate.admit(refused(recoveryPage)), async (c) => {
     const flowToken = jar.get(c, 'flow');
     if (!flowToken) return c.redirect('/recuperacion', 303);
     const input = await codeInput(c, flowToken);
