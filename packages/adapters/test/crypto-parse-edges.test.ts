@@ -111,9 +111,11 @@ describe('argon2 PHC strings', () => {
     expect(verifier.recognizes(phc(4096, 2, 16))).toBe(true);
   });
 
-  it('refuses anything after the hash', () => {
+  it('refuses anything before or after the PHC string', () => {
     expect(verifier.recognizes(`${phc(4096, 2)}$extra`)).toBe(false);
     expect(verifier.recognizes(`${phc(4096, 2)}!`)).toBe(false);
+    expect(verifier.recognizes(`$argon2id$junk${phc(4096, 2)}`)).toBe(false);
+    expect(verifier.recognizes(`wrapped-argon2id:md5:$argon2id$junk${phc(4096, 2)}`)).toBe(false);
   });
 
   it('a string the argon2 library refuses verifies as false, never true', async () => {
@@ -141,6 +143,10 @@ describe('LDAP values', () => {
   it('refuses a brace that names no scheme, without throwing', () => {
     for (const stored of ['{', '{}x', '{SSHA', '{S-HA}abc'])
       expect(verifier.recognizes(stored), stored).toBe(false);
+    // the scheme is the first brace, not one found further on
+    const sha = `{SHA}${b64(Buffer.alloc(20, 5))}`;
+    expect(verifier.recognizes(sha)).toBe(true);
+    expect(verifier.recognizes(`{S-HA}${sha}`)).toBe(false);
   });
 });
 
