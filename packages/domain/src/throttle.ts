@@ -95,7 +95,7 @@ export function countWrongCode<T extends Throttle>(
   t: T,
   now: Date,
   p: Policies,
-  flow: CodeFlow = { anonymous: false, reserve: false },
+  flow: CodeFlow,
 ): T {
   const anonymous = inWindow(t.anonymousWrongCodesAt, now, p);
   return {
