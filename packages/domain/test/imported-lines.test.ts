@@ -90,6 +90,16 @@ describe('ImportedLines', () => {
     expect(lines.keptByEmail).toEqual([0, 0, 1]);
   });
 
+  it('digests that share their first half are still told apart by the second', () => {
+    const lines = new ImportedLines(
+      toArray([withEmailClass([7, 0x100], 2), withEmailClass([7, 0x200], 0)]),
+    );
+    expect(lines.claim([7, 0x200], 3)).toBe(true);
+    expect(lines.lineOf([7, 0x100])).toBe(0);
+    expect(lines.lineOf([7, 0x200])).toBe(3);
+    expect(lines.keptByEmail).toEqual([1, 0, 0]);
+  });
+
   it('withEmailClass replaces the last two bits only', () => {
     expect(withEmailClass([0xffffffff, 0xffffffff], 0)).toEqual([0xffffffff, 0xfffffffc]);
     expect(withEmailClass([5, 0], 1)).toEqual([5, 1]);

@@ -13,7 +13,7 @@ import {
 import type { Effect } from '../src/effects.js';
 import { defaultPolicies } from '../src/index.js';
 import { completePasswordChange, startRecovery } from '../src/recovery.js';
-import { completeMigration, setEmail, startRenewal } from '../src/renewal.js';
+import { completeMigration, reoriginRenewal, setEmail, startRenewal } from '../src/renewal.js';
 import { recordFailedLogin, recordSignIn, unlock } from '../src/sign-in.js';
 import { sendsInLastHour, wrongCodeBlockUntil } from '../src/throttle.js';
 import {
@@ -500,6 +500,79 @@ describe('open challenges and code budgets', () => {
         expect(wrongCodeBlockUntil(fresh, now, none, flow)).toEqual(
           new Date(now.getTime() + window),
         );
+      }),
+      runs,
+    );
+  });
+});
+
+describe('what customers receive and what the audit keeps', () => {
+  const ctx = { ip: null, userAgent: null };
+
+  it('every email a transition sends is written for es-MX', () => {
+    fc.assert(
+      fc.property(
+        arbLegacyAccount(),
+        arbLogin(),
+        arbIssued,
+        arbNow,
+        (legacy, login, issued, now) => {
+          const p = defaultPolicies;
+          const renewal = startRenewal(legacy, 'a@x.mx', 'login', issued, now, ctx, p);
+          const recovery = startRecovery({ ...login, recovery: null }, issued, now, ctx, p);
+          const done = completeMigration(
+            renewal.account,
+            { newLoginId: '5f0c8a4e-1111-4000-8000-000000000001', email: 'a@x.mx' },
+            '$argon2id$new',
+            now,
+            ctx,
+          );
+          const emails = [...renewal.effects, ...recovery.effects, ...done.effects].flatMap((e) =>
+            e.type === 'email' ? [e.email] : [],
+          );
+          expect(emails.length).toBe(3);
+          for (const email of emails) expect(email.locale).toBe('es-MX');
+        },
+      ),
+      runs,
+    );
+  });
+
+  it("a completed renewal is audited with the flow's origin and whether it joined a login", () => {
+    fc.assert(
+      fc.property(
+        arbPendingRenewal(),
+        fc.option(arbLogin(), { nil: null }),
+        arbNow,
+        (account, existing, now) => {
+          const target = existing
+            ? { existing }
+            : { newLoginId: '5f0c8a4e-1111-4000-8000-000000000001', email: 'nuevo@x.mx' };
+          const m = completeMigration(account, target, '$argon2id$new', now, ctx);
+          const entry = m.effects.find((e) => e.type === 'audit');
+          expect(entry?.type === 'audit' && entry.entry).toMatchObject({
+            action: 'renewal_completed',
+            detail: { origin: account.origin, joined: existing !== null },
+          });
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('taking over a renewal by signing in clears the failures; by a recovery request it does not', () => {
+    fc.assert(
+      fc.property(arbPendingRenewal(), (account) => {
+        const failing = { ...account, failedLogins: 3, lastFailedLoginAt: account.updatedAt };
+        expect(reoriginRenewal(failing, 'recovery')).toMatchObject({
+          origin: 'recovery',
+          failedLogins: 3,
+        });
+        expect(reoriginRenewal(failing, 'login')).toMatchObject({
+          origin: 'login',
+          failedLogins: 0,
+          lastFailedLoginAt: null,
+        });
       }),
       runs,
     );

@@ -9,6 +9,18 @@ describe('resendRenewalCode', () => {
     });
   });
 
+  it('looks up a flow token of up to 200 characters; an empty or longer one is refused without a look-up', async () => {
+    const { uc, ports } = await setup();
+    const lookUp = vi.spyOn(ports.accounts, 'findByFlowTokenHash');
+    const resend = async (flowToken: string) =>
+      errorOf(await uc.resendRenewalCode({ flowToken, context: ctx }));
+    expect(await resend('')).toEqual({ code: 'flow_invalid' });
+    expect(await resend('t'.repeat(201))).toEqual({ code: 'flow_invalid' });
+    expect(lookUp).not.toHaveBeenCalled();
+    expect(await resend('t'.repeat(200))).toEqual({ code: 'flow_invalid' });
+    expect(lookUp).toHaveBeenCalledTimes(1);
+  });
+
   it('respects the 60 s cooldown and says when to retry', async () => {
     const { uc, ports, startRenewal } = await setup();
     const { flowToken } = await startRenewal();

@@ -73,6 +73,10 @@ describe('validateImportRow: what a row becomes', () => {
       ok: true,
       row: { email: null, emailValid: false },
     });
+    expect(check({ email: '   ' })).toMatchObject({
+      ok: true,
+      row: { email: null, emailValid: false },
+    });
     expect(check({ email: 'malo@' })).toMatchObject({
       ok: true,
       row: { email: 'malo@', emailValid: false },

@@ -303,6 +303,21 @@ describe('importLegacyAccounts', () => {
     expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
   });
 
+  it('a repository that keeps no line digests (the port method is optional) imports every line the full way', async () => {
+    const { uc, ports } = await setup();
+    Object.assign(ports.accounts, { importedLineDigests: undefined });
+    const file = () => rows(row(2, {}), row(3, { customer_number: '501', username: 'otro' }));
+    expect(await uc.importLegacyAccounts({ rows: file(), dryRun: false })).toMatchObject({
+      read: 2,
+      inserted: 2,
+    });
+    expect(await uc.importLegacyAccounts({ rows: file(), dryRun: false })).toMatchObject({
+      read: 2,
+      inserted: 0,
+      unchanged: 2,
+    });
+  });
+
   it('reports every rejected row in line order, whoever rejected it; audits a real run only', async () => {
     const { uc, ports } = await setup();
     const file = () =>
