@@ -185,18 +185,24 @@ describe('migrationStats', () => {
   });
 });
 
+/** Three code emails waiting, and a mailer whose every send takes `seconds` of the clock. */
+async function slowSends(seconds: number) {
+  const s = await setup();
+  await s.startRenewal();
+  await s.startRenewal('flotilla01', 'legacy-pass');
+  await s.startRenewal('flotilla02', 'legacy-pass');
+  const send = s.ports.mailer.send.bind(s.ports.mailer);
+  s.ports.mailer.send = async (email) => {
+    s.ports.clock.advance(seconds);
+    return send(email);
+  };
+  return s;
+}
+
 describe('deliverPendingEmails', () => {
   it('starts no send once its lease is nearly over: another dispatcher may claim the rest', async () => {
-    const { uc, ports, startRenewal } = await setup();
-    await startRenewal();
-    await startRenewal('flotilla01', 'legacy-pass');
-    await startRenewal('flotilla02', 'legacy-pass');
     // each send takes 25 s of the 60 s lease: the third would outlast it
-    const send = ports.mailer.send.bind(ports.mailer);
-    ports.mailer.send = async (email) => {
-      ports.clock.advance(25);
-      return send(email);
-    };
+    const { uc, ports } = await slowSends(25);
     expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 2, retried: 0, dead: 0 });
     // the third is still pending, leased until its lease runs out; then the next round sends it
     expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 0, retried: 0, dead: 0 });
@@ -567,16 +573,8 @@ describe('migrationStats, counted', () => {
 
 describe('deliverPendingEmails, timing', () => {
   it('still starts a send with exactly 20 s of its lease left', async () => {
-    const { uc, ports, startRenewal } = await setup();
-    await startRenewal();
-    await startRenewal('flotilla01', 'legacy-pass');
-    await startRenewal('flotilla02', 'legacy-pass');
     // each send takes 20 s: the third starts 40 s into the 60 s lease
-    const send = ports.mailer.send.bind(ports.mailer);
-    ports.mailer.send = async (email) => {
-      ports.clock.advance(20);
-      return send(email);
-    };
+    const { uc } = await slowSends(20);
     expect(await uc.deliverPendingEmails({ limit: 10 })).toEqual({ sent: 3, retried: 0, dead: 0 });
   });
 
