@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ConfigError, DatabaseLockedError } from '@renueva/adapters';
+import { ConfigError } from '@renueva/adapters';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
 import { audit, parseSince, type Since } from './commands/audit.js';
@@ -240,17 +240,11 @@ export async function run(
     if (error instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
         return 0;
-      if (json)
-        io.out(
-          JSON.stringify({
-            error: { message: error.message.replace(/^error: /, ''), exitCode: 2 },
-          }),
-        );
-      return 2;
+      // without --json commander has written its message to stderr already
+      return json ? fail(error.message.replace(/^error: /, ''), 2) : 2;
     }
     if (error instanceof CliError) return fail(error.message, error.exitCode);
     if (error instanceof ConfigError) return fail(`configuration: ${error.message}`, 2);
-    if (error instanceof DatabaseLockedError) return fail(error.message, 1);
     return fail(error instanceof Error ? error.message : String(error), 1);
   }
 }
