@@ -96,6 +96,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
     await dispatcher.stop();
     await renueva.close();
     const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (e.syscall !== 'listen') throw error;
     throw listenError(e, e.port ?? config.port, e.address ?? config.host);
   }
   const store =
