@@ -65,7 +65,10 @@ export async function startServer(
           createMetricsApp(deps.metrics, listenOn.metrics.token).fetch,
           listenOn.metrics.port,
           listenOn.metrics.hostname,
-        )
+        ).catch(async (error: unknown) => {
+          await portal.close(); // the portal alone would keep the process alive
+          throw error;
+        })
       : null;
   let closing: Promise<void> | null = null;
   const close = () => {
