@@ -1,3 +1,4 @@
+import { auditEntry } from '../account.js';
 import type { Ports } from './deps.js';
 
 /** What a wrap run did: `remaining` is counted after it, so 0 means none is left. */
@@ -62,14 +63,13 @@ export const wrapWeakLegacyHashes =
     }
     const outcome = { ...counts, remaining: await ports.accounts.countWeakLegacyHashes() };
     await ports.audit.append([
-      {
-        action: 'legacy_hashes_wrapped',
-        accountId: null,
-        loginId: null,
-        at: ports.clock.now(),
-        ip: null,
-        detail: { actor: input.actor ?? null, ...outcome },
-      },
+      auditEntry(
+        'legacy_hashes_wrapped',
+        null,
+        ports.clock.now(),
+        { ip: null, userAgent: null },
+        { actor: input.actor ?? null, ...outcome },
+      ),
     ]);
     return outcome;
   };
