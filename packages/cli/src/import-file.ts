@@ -2,14 +2,14 @@ import { open } from 'node:fs/promises';
 import type { LineDigest, RawImportRow, RejectedRow } from '@renueva/domain';
 
 /** The import file's columns (docs/import-format.md); the header may list them in any order. */
-export const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'] as const;
+const COLUMNS = ['customer_number', 'username', 'email', 'password_hash'] as const;
 type Column = (typeof COLUMNS)[number];
 
 /**
  * Bounds per field, in UTF-8 bytes: a longer value rejects its line (and is never echoed).
  * An email address is at most 320 bytes (RFC 3696 erratum 1690: 64 + 1 + 255).
  */
-export const FIELD_LIMITS: Record<Column, number> = {
+const FIELD_LIMITS: Record<Column, number> = {
   customer_number: 64,
   username: 256,
   email: 320,
@@ -17,7 +17,7 @@ export const FIELD_LIMITS: Record<Column, number> = {
 };
 
 /** No valid line is longer: a longer one is rejected while it streams by, never held. */
-export const MAX_LINE_BYTES = 4096;
+const MAX_LINE_BYTES = 4096;
 
 /** Rows handed on at a time: one async step per batch, not per row. */
 const BATCH = 64;
@@ -37,7 +37,7 @@ export class ImportFileError extends Error {
  * Splits one line into its fields: comma-separated, RFC 4180 quotes within the line
  * (`""` is a quote inside a quoted field). Returns the fields, or why the line is malformed.
  */
-export function splitLine(line: string): string[] | string {
+function splitLine(line: string): string[] | string {
   if (!line.includes('"')) return line.split(',');
   const fields: string[] = [];
   let i = 0;
@@ -91,7 +91,7 @@ const RULES_VERSION = 1;
  * of a million changed lines against a million accounts. ~0.1 µs a line, where a crypto
  * hash costs ~1-2 µs.
  */
-export function lineDigest(text: string, seed: number): LineDigest {
+function lineDigest(text: string, seed: number): LineDigest {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {
@@ -120,7 +120,7 @@ const tooLong = (value: string, limit: number) =>
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 /** The header line: the four columns by name, in any order. Throws what is wrong with it. */
-export function parseHeader(line: string): Record<Column, number> {
+function parseHeader(line: string): Record<Column, number> {
   const expected = COLUMNS.join(',');
   const fields = splitLine(line);
   if (typeof fields === 'string' || fields.length === 1) {
