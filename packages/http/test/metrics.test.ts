@@ -177,7 +177,7 @@ describe('GET /metrics', () => {
         for (const p of personal) expect(v.toLowerCase()).not.toContain(p.toLowerCase());
   });
 
-  it('counts the answers a middleware gives before any handler (405, 413) under their route', async () => {
+  it('counts the answers a middleware gives before any handler (413) under their route', async () => {
     const t = await meteredApp({ maxBodyBytes: 64 });
     const big = await t.app.request('/iniciar-sesion', {
       method: 'POST',
