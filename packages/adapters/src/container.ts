@@ -194,6 +194,8 @@ export async function createRenueva(
     seedDemoAccounts?: boolean;
     /** `serve`: offer the embedded store to the CLI on a unix socket in DATA_DIR (ADR 0013). */
     shareEmbeddedStore?: boolean;
+    /** `serve`: load the password-strength dictionaries now, not at the first renewal. */
+    warm?: boolean;
   } = {},
 ): Promise<Renueva> {
   const config = loadConfig(env);
@@ -251,7 +253,11 @@ export async function createRenueva(
   });
   bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create(passwordWork));
   bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier(passwordWork));
-  bind(T.strength).toResolvedValue(() => new ZxcvbnPasswordStrength());
+  bind(T.strength).toResolvedValue(() => {
+    const strength = new ZxcvbnPasswordStrength();
+    if (options.warm) strength.warm();
+    return strength;
+  });
   bind<DevMailbox | null>(T.mailbox).toResolvedValue(
     (c: Config) => (c.mailer.kind === 'console' ? new DevMailbox() : null),
     [T.config],

@@ -7,7 +7,6 @@ import { dbMigrate } from './commands/db.js';
 import { hashesWrap } from './commands/hashes.js';
 import { importFile } from './commands/import.js';
 import { outboxList, outboxRetry } from './commands/outbox.js';
-import { serve } from './commands/serve.js';
 import { stats } from './commands/stats.js';
 import type { CommandContext } from './context.js';
 import { CliError, type Io, processIo } from './output.js';
@@ -49,7 +48,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .addOption(
       new Option('-p, --port <port>', 'port to listen on (default: PORT or 3000)').argParser(port),
     )
-    .action((o: { port?: number }) => serve(ctx, o));
+    // loaded only here: the HTTP layer is most of what the other commands would load for nothing
+    .action(async (o: { port?: number }) => (await import('./commands/serve.js')).serve(ctx, o));
 
   program
     .command('db')

@@ -118,9 +118,12 @@ export interface LegacyImportRow {
   line: number;
   customerNumber: string;
   username: string;
-  /** Raw email as in the file (trimmed); null when empty. */
+  /**
+   * The email: normalised as `parseEmail` gives it (lower-case ASCII, its own key) when
+   * `emailValid`; else as in the file (trimmed); null when empty.
+   */
   email: string | null;
-  /** Whether `email` parses as an address. */
+  /** Whether the file's email parses as an address. */
   emailValid: boolean;
   passwordHash: string;
   /**

@@ -51,7 +51,7 @@ type Scheme =
   | { kind: 'ldap-digest'; digest: 'md5' | 'sha1'; salt: Buffer; expected: Buffer }
   | { kind: 'argon2'; hash: string }
   | { kind: 'pbkdf2'; digest: Digest; iterations: number; salt: Buffer; expected: Buffer }
-  | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; expected: Buffer }
+  | { kind: 'digest'; digest: 'md5' | 'sha1' | 'sha256'; hex: string }
   | { kind: 'plain'; text: string }
   /** A weak scheme wrapped at rest (ADR 0009): argon2id over the weak scheme's digest. */
   | { kind: 'wrapped'; inner: WeakScheme; hash: string };
@@ -61,7 +61,12 @@ type WeakScheme = 'md5' | 'sha1' | 'sha256' | 'plain';
 /** The prefix of wrapped weak hashes: `wrapped-argon2id:<weak scheme>:<argon2id PHC>`. */
 const WRAPPED = 'wrapped-argon2id';
 
-const HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
+/** A hex digest of each raw scheme, by its length (compiled once: the import tests a million). */
+const HEX_DIGEST = {
+  md5: /^[0-9a-fA-F]{32}$/,
+  sha1: /^[0-9a-fA-F]{40}$/,
+  sha256: /^[0-9a-fA-F]{64}$/,
+};
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function parseAspNetIdentity(encoded: string): Scheme | null {
@@ -220,8 +225,8 @@ export function parseLegacyHash(stored: string): Scheme | null {
     case 'md5':
     case 'sha1':
     case 'sha256':
-      return new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[prefix]}}$`).test(value)
-        ? { kind: 'digest', digest: prefix, expected: Buffer.from(value, 'hex') }
+      return HEX_DIGEST[prefix].test(value)
+        ? { kind: 'digest', digest: prefix, hex: value.toLowerCase() }
         : null;
     case 'plain':
       return value.length > 0 ? { kind: 'plain', text: value } : null;
@@ -275,7 +280,10 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
     switch (scheme.kind) {
       case 'digest':
         return Ok(
-          equal(createHash(scheme.digest).update(password, 'utf8').digest(), scheme.expected),
+          equal(
+            createHash(scheme.digest).update(password, 'utf8').digest(),
+            Buffer.from(scheme.hex, 'hex'),
+          ),
         );
       case 'plain':
         // compare digests so the comparison time does not depend on the lengths
@@ -300,7 +308,7 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
     const scheme = parseLegacyHash(stored);
     const inner =
       scheme?.kind === 'digest'
-        ? { scheme: scheme.digest, digest: scheme.expected.toString('hex') }
+        ? { scheme: scheme.digest, digest: scheme.hex }
         : scheme?.kind === 'plain'
           ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
           : null;

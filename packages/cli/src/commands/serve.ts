@@ -40,7 +40,7 @@ export async function serve(ctx: CommandContext, options: { port?: number }): Pr
   const renueva = await createRenueva(
     env,
     {},
-    { seedDemoAccounts: true, shareEmbeddedStore: true },
+    { seedDemoAccounts: true, shareEmbeddedStore: true, warm: true },
   );
   const { config } = renueva;
   const dispatcher = renueva.startDispatcher();

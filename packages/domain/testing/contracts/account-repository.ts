@@ -333,7 +333,7 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
     describe('importLegacy', () => {
       it('inserts, reports duplicates and owned usernames by line, counts email issues', async () => {
         await seed(f.accounts, [
-          { customerNumber: '1', username: 'existente', email: 'shared@x.mx' },
+          { customerNumber: '1', username: 'existente', email: 'Shared@x.mx' },
         ]);
         const outcome = await f.accounts.importLegacy(
           rowsOf([
@@ -343,7 +343,7 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
             { customerNumber: '12', username: 'Existente' },
             { customerNumber: '13', username: 'sin-correo', email: null, emailValid: false },
             { customerNumber: '14', username: 'correo-malo', email: 'x@@y', emailValid: false },
-            { customerNumber: '15', username: 'compartido', email: 'SHARED@x.mx' },
+            { customerNumber: '15', username: 'compartido', email: 'shared@x.mx' },
             { customerNumber: '16', username: 'b1', email: 'flota@x.mx' },
             { customerNumber: '17', username: 'b2', email: 'flota@x.mx' },
           ]),
