@@ -225,9 +225,7 @@ export function parseLegacyHash(stored: string): Scheme | null {
     case 'md5':
     case 'sha1':
     case 'sha256':
-      return HEX_DIGEST[prefix].test(value)
-        ? { kind: 'digest', digest: prefix, hex: value.toLowerCase() }
-        : null;
+      return HEX_DIGEST[prefix].test(value) ? { kind: 'digest', digest: prefix, hex: value } : null;
     case 'plain':
       return value.length > 0 ? { kind: 'plain', text: value } : null;
     case WRAPPED: {
@@ -308,7 +306,7 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
     const scheme = parseLegacyHash(stored);
     const inner =
       scheme?.kind === 'digest'
-        ? { scheme: scheme.digest, digest: scheme.hex }
+        ? { scheme: scheme.digest, digest: scheme.hex.toLowerCase() }
         : scheme?.kind === 'plain'
           ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
           : null;

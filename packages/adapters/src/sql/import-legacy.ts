@@ -276,13 +276,19 @@ export async function importLegacyRows(
           count(*) FILTER (WHERE verdict = 'updated') AS updated,
           count(*) FILTER (WHERE verdict = 'unchanged') AS unchanged,
           count(*) FILTER (WHERE verdict = 'skipped') AS skipped,
+          count(*) FILTER (WHERE NOT accepted AND verdict <> 'skipped') AS rejected,
           count(*) FILTER (WHERE accepted AND email IS NULL) AS email_missing,
           count(*) FILTER (WHERE accepted AND email IS NOT NULL AND NOT email_valid) AS email_invalid,
           count(*) FILTER (WHERE accepted AND email_key IN (SELECT e FROM shared)) AS email_shared,
           EXISTS (SELECT 1 FROM shared) AS any_shared
         FROM (SELECT *, verdict IN ('inserted', 'updated', 'unchanged') AS accepted
           FROM import_result) r`);
-      const rejected = await tx.query<{ line: number; reason: string }>(`
+      const n = (key: string) => Number(counts?.[key] ?? 0);
+      // a clean file has none: no third scan of the result for them
+      const rejected =
+        n('rejected') === 0
+          ? []
+          : await tx.query<{ line: number; reason: string }>(`
         SELECT line, CASE verdict
             WHEN 'duplicate_customer' THEN 'duplicate customer_number ' || customer_number || ' (first at line ' || first_customer_line || ')'
             WHEN 'duplicate_username' THEN 'duplicate username ' || username || ' (first at line ' || first_username_line || ')'
@@ -300,7 +306,6 @@ export async function importLegacyRows(
         for (const d of digestsOf(shared?.hex)) if (kept.lineOf(d) > 0) keptShared++;
       }
       const [keptMissing, keptInvalid] = kept?.keptByEmail ?? [0, 0, 0];
-      const n = (key: string) => Number(counts?.[key] ?? 0);
       return {
         inserted: n('inserted'),
         updated: n('updated'),
