@@ -110,6 +110,9 @@ const loginIdOf = (subject: Account | Login): string | null =>
   isLogin(subject) ? subject.id : subject.status === 'migrated' ? subject.loginId : null;
 
 /** An audit entry about a customer account, a login, or nobody (an unknown identifier). */
+/** The context of what no request asked for: an operator's command, an import, a batch. */
+export const NO_REQUEST: RequestContext = { ip: null, userAgent: null };
+
 export const auditEntry = (
   action: AuditAction,
   subject: Account | Login | null,

@@ -26,7 +26,7 @@ export const withEmailClass = (digest: LineDigest, email: EmailClass): LineDiges
  * the line numbers, 4-8 for the index.
  */
 export class ImportedLines {
-  readonly digests: Uint32Array;
+  readonly #digests: Uint32Array;
   /** Per account (index in `digests`): the line that kept it, 0 when none did. */
   readonly #lines: Int32Array;
   /** Open addressing: index + 1 of the account in each slot, 0 when empty. */
@@ -36,7 +36,7 @@ export class ImportedLines {
   readonly #byClass = new Int32Array(3);
 
   constructor(digests: Uint32Array) {
-    this.digests = digests;
+    this.#digests = digests;
     const n = digests.length / 2;
     this.#lines = new Int32Array(n);
     let size = 1;
@@ -62,8 +62,8 @@ export class ImportedLines {
       const i = (this.#slots[slot] as number) - 1;
       if (i < 0) return -1;
       if (
-        this.digests[2 * i] === hi >>> 0 &&
-        (this.digests[2 * i + 1] as number) >>> 2 === lo >>> 2
+        this.#digests[2 * i] === hi >>> 0 &&
+        (this.#digests[2 * i + 1] as number) >>> 2 === lo >>> 2
       )
         return i;
       slot = (slot + 1) & this.#mask;
@@ -72,7 +72,7 @@ export class ImportedLines {
 
   #count(i: number, by: 1 | -1): void {
     this.#kept += by;
-    const email = ((this.digests[2 * i + 1] as number) & 3) as EmailClass;
+    const email = ((this.#digests[2 * i + 1] as number) & 3) as EmailClass;
     this.#byClass[email] = (this.#byClass[email] ?? 0) + by;
   }
 

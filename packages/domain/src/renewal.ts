@@ -3,6 +3,7 @@ import {
   type LegacyAccount,
   type Login,
   type MigratedAccount,
+  NO_REQUEST,
   type PendingRenewal,
   type Transition,
   touch,
@@ -200,13 +201,7 @@ export function setEmail(
   return {
     account: next,
     effects: [
-      audit(
-        'email_set',
-        account,
-        now,
-        { ip: null, userAgent: null },
-        { actor, previous: account.registeredEmail },
-      ),
+      audit('email_set', account, now, NO_REQUEST, { actor, previous: account.registeredEmail }),
     ],
   };
 }

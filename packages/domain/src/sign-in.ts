@@ -1,4 +1,11 @@
-import { audit, type Login, type PasswordHolder, type Transition, touch } from './account.js';
+import {
+  audit,
+  type Login,
+  NO_REQUEST,
+  type PasswordHolder,
+  type Transition,
+  touch,
+} from './account.js';
 import type { RequestContext } from './effects.js';
 import { clearFailedLogins } from './throttle.js';
 
@@ -30,16 +37,10 @@ export function unlock<H extends PasswordHolder>(
   return {
     account: touch(clearFailedLogins(holder), now),
     effects: [
-      audit(
-        'unlocked',
-        holder,
-        now,
-        { ip: null, userAgent: null },
-        {
-          actor,
-          previousFailures: holder.failedLogins,
-        },
-      ),
+      audit('unlocked', holder, now, NO_REQUEST, {
+        actor,
+        previousFailures: holder.failedLogins,
+      }),
     ],
   };
 }

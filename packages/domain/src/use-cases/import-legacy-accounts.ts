@@ -1,4 +1,4 @@
-import { auditEntry } from '../account.js';
+import { auditEntry, NO_REQUEST } from '../account.js';
 import { ImportedLines, type LineDigest, withEmailClass } from '../imported-lines.js';
 import type { ImportOutcome, LegacyImportRow, RejectedRow } from '../ports.js';
 import { parseCustomerNumber, parseEmail, parseLegacyUsername } from '../values.js';
@@ -107,13 +107,7 @@ export const importLegacyAccounts =
     if (!input.dryRun) {
       const { rejected: _r, ...counts } = outcome;
       await ports.audit.append([
-        auditEntry(
-          'imported',
-          null,
-          now,
-          { ip: null, userAgent: null },
-          { ...counts, rejected: all.length },
-        ),
+        auditEntry('imported', null, now, NO_REQUEST, { ...counts, rejected: all.length }),
       ]);
     }
     return { ...outcome, rejected: all, read };

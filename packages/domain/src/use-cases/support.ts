@@ -5,6 +5,7 @@ import {
   type LegacyAccount,
   type Login,
   type MigratedAccount,
+  NO_REQUEST,
 } from '../account.js';
 import type { AuditAction } from '../effects.js';
 import type { DomainError } from '../errors.js';
@@ -46,16 +47,10 @@ export const setRegisteredEmail =
           return Err({ code: 'already_migrated' });
         // nothing of the account changes: support vouches for the login's address again
         await ports.audit.append([
-          auditEntry(
-            'email_set',
-            account,
-            ports.clock.now(),
-            { ip: null, userAgent: null },
-            {
-              actor: input.actor,
-              vouched: true,
-            },
-          ),
+          auditEntry('email_set', account, ports.clock.now(), NO_REQUEST, {
+            actor: input.actor,
+            vouched: true,
+          }),
         ]);
         return Ok(account);
       }

@@ -1,4 +1,4 @@
-import { auditEntry } from '../account.js';
+import { auditEntry, NO_REQUEST } from '../account.js';
 import type { Ports } from './deps.js';
 
 /** What a wrap run did: `remaining` is counted after it, so 0 means none is left. */
@@ -63,13 +63,10 @@ export const wrapWeakLegacyHashes =
     }
     const outcome = { ...counts, remaining: await ports.accounts.countWeakLegacyHashes() };
     await ports.audit.append([
-      auditEntry(
-        'legacy_hashes_wrapped',
-        null,
-        ports.clock.now(),
-        { ip: null, userAgent: null },
-        { actor: input.actor ?? null, ...outcome },
-      ),
+      auditEntry('legacy_hashes_wrapped', null, ports.clock.now(), NO_REQUEST, {
+        actor: input.actor ?? null,
+        ...outcome,
+      }),
     ]);
     return outcome;
   };
