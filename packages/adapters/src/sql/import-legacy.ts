@@ -82,7 +82,7 @@ export async function importedLineDigests(db: Database): Promise<Uint32Array> {
  * numbers (digits) and valid emails (lower-case ASCII without commas or quotes: also their
  * own key) go unquoted; the digests of a batch are made hex in one call.
  */
-export async function* csvChunks(
+async function* csvChunks(
   rows: AsyncIterable<LegacyImportRow | readonly LegacyImportRow[]>,
 ): AsyncIterable<string> {
   let chunk = '';
