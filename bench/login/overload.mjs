@@ -5,7 +5,9 @@
 // server's event-loop delay (target p99 < 20 ms) and its peak RSS against idle + 64 MiB +
 // one argon2id's 19 MiB per concurrent hash.
 //   node bench/login/overload.mjs [seconds] [clients]     (default 10 s, 500 clients)
+import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   ensurePostgres,
   freshDatabase,
@@ -45,33 +47,79 @@ const probe = async () => {
 await new Promise((r) => setTimeout(r, 1000));
 const idle = await probe();
 
+// The load generator shares the 2 cores with the server, so it must cost little per
+// request (node:http on keep-alive sockets, bodies built once: undici's fetch cost about
+// a core here) and report its own event-loop delay: a latency is timed from the request
+// written to the last byte read, as the client sees it, so a busy client inflates it.
+const agent = new Agent({ keepAlive: true, maxSockets: clients });
+const { hostname, port } = new URL(server.url);
+const bodies = emails.map((identifier) =>
+  Buffer.from(JSON.stringify({ identifier, password: PASSWORD })),
+);
+const signIn = (body) =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        hostname,
+        port,
+        method: 'POST',
+        path: '/api/v1/sessions',
+        headers: { 'content-type': 'application/json', 'content-length': body.byteLength },
+      },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
 const answers = { 200: [], 503: [], other: [] };
+// the refusals of requests sent after the first second: the burst of 500 new connections
+// at once is in the headline figure, and this one says how much of it is that burst
+const steady = [];
 let retryAfterMissing = 0;
-const end = performance.now() + seconds * 1000;
+const clientDelay = monitorEventLoopDelay({ resolution: 10 });
+clientDelay.enable();
+const clientCpu = process.cpuUsage();
+const began = performance.now();
+const end = began + seconds * 1000;
+// the server's figures for the first second (the burst) and the rest apart; the larger p99
+// of the two is printed as the run's: the p99 of the whole run is at most that
+const firstSecond = new Promise((r) => setTimeout(r, 1000)).then(probe);
 await Promise.all(
   Array.from({ length: clients }, async (_, i) => {
     let n = i;
     while (performance.now() < end) {
       const started = performance.now();
       try {
-        const res = await fetch(`${server.url}/api/v1/sessions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ identifier: emails[n++ % emails.length], password: PASSWORD }),
-        });
-        await res.arrayBuffer();
+        const res = await signIn(bodies[n++ % bodies.length]);
         const ms = performance.now() - started;
-        if (res.status === 503 && !res.headers.get('retry-after')) retryAfterMissing++;
-        (answers[res.status] ?? answers.other).push(ms);
+        if (res.statusCode === 503 && !res.headers['retry-after']) retryAfterMissing++;
+        (answers[res.statusCode] ?? answers.other).push(ms);
+        if (res.statusCode === 503 && started - began >= 1000) steady.push(ms);
         // a refused client waits as Retry-After says, a little (not the whole second)
-        if (res.status === 503) await new Promise((r) => setTimeout(r, 100));
+        if (res.statusCode === 503) await new Promise((r) => setTimeout(r, 100));
       } catch {
         answers.other.push(performance.now() - started);
       }
     }
   }),
 );
-const loaded = await probe();
+clientDelay.disable();
+const { user, system } = process.cpuUsage(clientCpu);
+const clientCpuShare = (user + system) / 1000 / (performance.now() - began);
+agent.destroy();
+const burst = await firstSecond;
+const rest = await probe();
+// the probe restarts its peak at each report: the run's peak is the larger of the two
+const loaded = rest.peakRssMiB >= burst.peakRssMiB ? rest : { ...rest, ...pick(burst) };
+function pick({ peakRssMiB, atPeakMiB }) {
+  return { peakRssMiB, atPeakMiB };
+}
 await server.stop();
 
 const p = (xs, q) => {
@@ -88,7 +136,13 @@ console.log(
   `  503 latency p50 ${p(answers[503], 0.5).toFixed(1)} ms, p99 ${p(answers[503], 0.99).toFixed(1)} ms (target <= 50); without Retry-After: ${retryAfterMissing}`,
 );
 console.log(
-  `  event-loop delay p99 ${loaded.p99DelayMs.toFixed(1)} ms, max ${loaded.maxDelayMs.toFixed(1)} ms (target p99 < 20)`,
+  `  503 latency of requests sent after the first second: p50 ${p(steady, 0.5).toFixed(1)} ms, p99 ${p(steady, 0.99).toFixed(1)} ms (${steady.length} refusals)`,
+);
+console.log(
+  `  event-loop delay p99 ${Math.max(burst.p99DelayMs, rest.p99DelayMs).toFixed(1)} ms, max ${Math.max(burst.maxDelayMs, rest.maxDelayMs).toFixed(1)} ms (target p99 < 20): the larger of the first second (p99 ${burst.p99DelayMs.toFixed(1)}, max ${burst.maxDelayMs.toFixed(1)}) and the rest (p99 ${rest.p99DelayMs.toFixed(1)}, max ${rest.maxDelayMs.toFixed(1)})`,
+);
+console.log(
+  `  load generator (not the server): event-loop delay p99 ${(clientDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(clientDelay.max / 1e6).toFixed(1)} ms; CPU ${(100 * clientCpuShare).toFixed(0)} % of one core`,
 );
 console.log(
   `  RSS idle ${idle.rssMiB.toFixed(0)} MiB, peak ${loaded.peakRssMiB.toFixed(0)} MiB; budget idle + 64 + ${hashes} x 19 = ${budget.toFixed(0)} MiB (${loaded.peakRssMiB <= budget ? 'within' : 'OVER'})`,
