@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import { ARGON2ID_PARAMS } from './argon2-params.js';
 
 /**
- * How much nicer than the thread that starts them the hashing threads run (Linux
- * niceness, capped at 19): the event loop, which answers and refuses, must win a CPU
- * over a hash (ADR 0015). Raising niceness needs no privilege.
+ * The niceness of the hashing threads: Linux's lowest priority, so the event loop, which
+ * answers and refuses, wins a CPU over a hash (ADR 0015; +10 was measured too, and left
+ * the loop slower). Raising niceness needs no privilege.
  */
-export const PASSWORD_THREAD_NICENESS = 10;
+export const PASSWORD_THREAD_NICENESS = 19;
 
 /** The slow password checks that run on a password thread; each answers what it names. */
 export type PasswordJob =
@@ -47,7 +47,7 @@ let tid = null;
 try {
   // "<pid>/task/<tid>": setpriority on a thread id changes that thread only (Linux)
   tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  setPriority(tid, Math.min(19, getPriority(tid) + workerData.niceness));
+  if (getPriority(tid) < workerData.niceness) setPriority(tid, workerData.niceness);
 } catch {
   // no /proc/thread-self (not Linux) or not allowed: the thread keeps its priority
 }
