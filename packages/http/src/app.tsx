@@ -6,7 +6,7 @@ import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { hashingGate } from './admission.js';
-import { apiRoutes } from './api/routes.js';
+import { API_BASE, apiRoutes } from './api/routes.js';
 import { cookieJar } from './cookies.js';
 import { type AppDeps, resolveOptions } from './deps.js';
 import { LIVENESS } from './early-answers.js';
@@ -175,7 +175,7 @@ export function createPortal(deps: AppDeps) {
   app.use('*', (c, next) =>
     isApi(c.req.path) || isWebhook(c.req.path) ? next() : checkOrigin(c, next),
   );
-  app.use('/api/v1/*', async (c, next) => {
+  app.use(`${API_BASE}/*`, async (c, next) => {
     if (TAKES_BODY.includes(c.req.method)) {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type))
@@ -195,7 +195,7 @@ export function createPortal(deps: AppDeps) {
   });
   if (deps.metrics && options.metricsToken)
     app.route('/', metricsRoute(deps.metrics, options.metricsToken));
-  app.route('/api/v1', apiRoutes(deps, options, limit, gate));
+  app.route(API_BASE, apiRoutes(deps, options, limit, gate));
   app.route('/webhooks', postmarkWebhook(deps, options.postmarkWebhook));
   app.route('/', pageRoutes(deps, options, jar, limit, gate));
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { isPriming } from './admission.js';
 import type { AppMetrics } from './deps.js';
 
 /** The label of an answer no route matched (a scanner's probe, a typo): never the raw path. */
@@ -12,6 +13,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 export function requestMetrics(metrics: AppMetrics): MiddlewareHandler {
   return async (c, next) => {
+    if (isPriming(c)) return next(); // the gate's own, at start-up: no one's request
     const started = performance.now();
     try {
       await next();

@@ -56,6 +56,8 @@ export async function startServer(
   },
 ): Promise<RunningServer> {
   const { app, gate } = createPortal(deps);
+  // the refusals of a full gate are bytes before the first burst arrives
+  await gate.prime(app);
   const portal = await listen(app.fetch, listenOn.port, listenOn.hostname, (listener) =>
     earlyAnswers(listener, gate.early, deps.metrics),
   );

@@ -121,6 +121,60 @@ describe('answers before the app: refusals of a full hashing gate', () => {
     expect(hashingGate(null).early('POST', '/x')).toBeNull();
   });
 
+  it('prime keeps every constant refusal before any request, as the app gives it, counted nowhere', async () => {
+    const w = {
+      capacity: 1,
+      full: false,
+      refusals: 0,
+      saturated: () => w.full,
+      refused: () => {
+        w.refusals++;
+      },
+    };
+    const observed: unknown[] = [];
+    const built = await testDeps({}, {}, { passwordWork: w });
+    const { app, gate } = createPortal({
+      ...built.deps,
+      metrics: {
+        observeRequest: (r) => observed.push(r),
+        scrape: async () => ({ contentType: '', body: '' }),
+      },
+    });
+    await gate.prime(app);
+    // the gate had room: priming refused all the same, and counted no refusal, no request
+    expect(w.refusals).toBe(0);
+    expect(observed).toEqual([]);
+    w.full = true;
+    const constant = [
+      '/api/v1/sessions',
+      '/api/v1/renewal/complete',
+      '/api/v1/recovery/complete',
+      '/iniciar-sesion',
+    ];
+    for (const path of constant) {
+      const kept = gate.early('POST', path);
+      expect(kept?.status).toBe(503);
+      expect(kept?.headers['retry-after']).toBe('1');
+      // the bytes a refused request gets from the app itself
+      const byApp = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(byApp.status).toBe(503);
+      expect(new TextDecoder().decode(kept?.body)).toBe(await byApp.text());
+      expect(kept?.headers).toEqual({
+        ...Object.fromEntries(byApp.headers),
+        'content-length': String(kept?.body.byteLength),
+      });
+    }
+    // the renewal and recovery forms answer with their own page: never kept
+    expect(gate.early('POST', '/renovacion')).toBeNull();
+    expect(gate.early('POST', '/recuperacion/codigo')).toBeNull();
+    w.full = false;
+    for (const path of constant) expect(gate.early('POST', path)).toBeNull();
+  });
+
   it('over the wire: the second refusal comes before the app, byte for byte the first', async () => {
     const w = { capacity: 1, saturated: () => false };
     const built = await testDeps({}, {}, { passwordWork: w });
@@ -152,8 +206,9 @@ describe('answers before the app: refusals of a full hashing gate', () => {
       for (let i = 0; i < 200 && checks === 0; i++) await new Promise((r) => setTimeout(r, 5));
       expect(checks).toBe(1);
       for (const path of ['/api/v1/sessions', '/iniciar-sesion']) {
-        const first = await seen(await signIn(path)); // through the app, kept
-        const second = await seen(await signIn(path)); // before it
+        // kept at start-up (`prime`): both come before the app, as the app gave them
+        const first = await seen(await signIn(path));
+        const second = await seen(await signIn(path));
         expect(first.status).toBe(503);
         expect(second).toEqual(first);
         expect(first.headers['retry-after']).toBe('1');

@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { type Algorithm, hash, parseOptions, verify } from '@node-rs/argon2';
-import { Err, type HasherBusy, Ok, type PasswordHasher, type Result } from '@renueva/domain';
+import { parseOptions } from '@node-rs/argon2';
+import { type HasherBusy, Ok, type PasswordHasher, type Result } from '@renueva/domain';
+import { ARGON2ID_PARAMS } from './argon2-params.js';
 import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
 
-/** OWASP's argon2id baseline, set explicitly: the library's defaults are weaker. */
-export const ARGON2ID_PARAMS = {
-  algorithm: 2 as Algorithm, // Algorithm.Argon2id (a const enum, not importable here)
-  memoryCost: 19_456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
+export { ARGON2ID_PARAMS };
 
 /** `Version.V0x13` (a const enum, not importable): 1.3 fixed 1.0's memory-overwrite weakness. */
 const ARGON2_VERSION_13 = 1;
 
-/** argon2id through a bounded work queue. */
+/** argon2id through a bounded work queue, on the limiter's password threads. */
 export class Argon2PasswordHasher implements PasswordHasher {
   private constructor(
     readonly dummyHash: string,
@@ -26,11 +21,14 @@ export class Argon2PasswordHasher implements PasswordHasher {
    * Pass a `WorkLimiter` to share one bound with the legacy verifier.
    */
   static async create(limiter: LimiterOptions | WorkLimiter = {}): Promise<Argon2PasswordHasher> {
-    const dummy = await hash(randomBytes(32).toString('base64'), ARGON2ID_PARAMS);
-    return new Argon2PasswordHasher(
-      dummy,
-      limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter),
-    );
+    const work = limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter);
+    // starts a password thread too, so the first sign-in does not pay for it
+    const dummy = await work.compute({
+      kind: 'argon2-hash',
+      password: randomBytes(32).toString('base64'),
+    });
+    if (dummy.isErr()) throw new Error('the password hasher is busy at start-up');
+    return new Argon2PasswordHasher(dummy.value, work);
   }
 
   saturated(): boolean {
@@ -38,13 +36,12 @@ export class Argon2PasswordHasher implements PasswordHasher {
   }
 
   hash(password: string): Promise<Result<string, HasherBusy>> {
-    return this.limiter.run(() => hash(password, ARGON2ID_PARAMS));
+    return this.limiter.compute({ kind: 'argon2-hash', password });
   }
 
   async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
     if (!stored.startsWith('$argon2')) return Ok(false);
-    const result = await this.limiter.run(() => verify(stored, password).catch(() => false));
-    return result.isOk() ? Ok(result.value) : Err(result.error);
+    return this.limiter.compute({ kind: 'argon2-verify', hash: stored, password });
   }
 
   needsRehash(stored: string): boolean {

@@ -1,7 +1,4 @@
-import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   Err,
   type HasherBusy,
@@ -9,7 +6,6 @@ import {
   Ok,
   type Result,
 } from '@renueva/domain';
-import { ARGON2ID_PARAMS } from './argon2-password-hasher.js';
 import { bcrypt2xKey } from './bcrypt-2x.js';
 import {
   MAX_SHA_CRYPT_ROUNDS,
@@ -21,9 +17,8 @@ import {
   SHA_CRYPT,
   shaCrypt,
 } from './crypt-schemes.js';
+import type { PasswordJob } from './password-threads.js';
 import { type LimiterOptions, WorkLimiter } from './work-limiter.js';
-
-const pbkdf2Async = promisify(pbkdf2);
 
 /**
  * Bounds on work factors read from imported hashes, checked at import and again at every
@@ -293,12 +288,16 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
             scheme.expected,
           ),
         );
-      default: {
+      case 'crypt': {
+        // md5-crypt, sha-crypt and phpass are JavaScript: on the event loop (yielding), in the bound
         const result = await this.#limiter.run(() =>
-          slowVerify(scheme, password).catch(() => false),
+          cryptVerify(scheme, password).catch(() => false),
         );
         return result.isOk() ? Ok(result.value) : Err(result.error);
       }
+      default:
+        // the native schemes run on a password thread (ADR 0015)
+        return this.#limiter.compute(slowJob(scheme, password));
     }
   }
 
@@ -311,39 +310,51 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
           ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
           : null;
     if (!inner) return Ok(null);
-    const result = await this.#limiter.run(() => argon2Hash(inner.digest, ARGON2ID_PARAMS));
+    const result = await this.#limiter.compute({ kind: 'argon2-hash', password: inner.digest });
     return result.isOk() ? Ok(`${WRAPPED}:${inner.scheme}:${result.value}`) : Err(result.error);
   }
 }
 
-async function slowVerify(
-  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' | 'ldap-digest' }>,
+/** The settings are the stored string's; only the hash after its last `$` is compared. */
+async function cryptVerify(
+  scheme: Extract<Scheme, { kind: 'crypt' }>,
   password: string,
 ): Promise<boolean> {
+  const computed = await scheme.compute(Buffer.from(password, 'utf8'));
+  const tail = (s: string) => Buffer.from(s.slice(s.lastIndexOf('$') + 1), 'latin1');
+  return equal(tail(computed), tail(scheme.stored));
+}
+
+/** The password-thread job that checks `password` against a native slow scheme. */
+function slowJob(
+  scheme: Exclude<Scheme, { kind: 'digest' | 'plain' | 'ldap-digest' | 'crypt' }>,
+  password: string,
+): Extract<PasswordJob, { kind: 'argon2-verify' | 'bcrypt-verify' | 'pbkdf2-verify' }> {
   switch (scheme.kind) {
     case 'bcrypt':
-      return bcryptVerify(password, scheme.hash);
+      return { kind: 'bcrypt-verify', hash: scheme.hash, password };
     case 'bcrypt-2x':
-      return bcryptVerify(bcrypt2xKey(Buffer.from(password, 'utf8')), scheme.hash);
-    case 'crypt': {
-      // the settings are the stored string's; only the hash after its last `$` is compared
-      const computed = await scheme.compute(Buffer.from(password, 'utf8'));
-      const tail = (s: string) => Buffer.from(s.slice(s.lastIndexOf('$') + 1), 'latin1');
-      return equal(tail(computed), tail(scheme.stored));
-    }
+      return {
+        kind: 'bcrypt-verify',
+        hash: scheme.hash,
+        password: bcrypt2xKey(Buffer.from(password, 'utf8')),
+      };
     case 'argon2':
-      return argon2Verify(scheme.hash, password);
+      return { kind: 'argon2-verify', hash: scheme.hash, password };
     case 'wrapped':
-      return argon2Verify(scheme.hash, innerDigest(scheme.inner, password));
-    case 'pbkdf2': {
-      const derived = await pbkdf2Async(
+      return {
+        kind: 'argon2-verify',
+        hash: scheme.hash,
+        password: innerDigest(scheme.inner, password),
+      };
+    case 'pbkdf2':
+      return {
+        kind: 'pbkdf2-verify',
         password,
-        scheme.salt,
-        scheme.iterations,
-        scheme.expected.length,
-        scheme.digest,
-      );
-      return equal(derived, scheme.expected);
-    }
+        salt: scheme.salt,
+        iterations: scheme.iterations,
+        digest: scheme.digest,
+        expected: scheme.expected,
+      };
   }
 }

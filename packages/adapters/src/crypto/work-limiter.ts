@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Err, type HasherBusy, Ok, type Result } from '@renueva/domain';
 import pLimit from 'p-limit';
+import {
+  type JobResult,
+  type PasswordJob,
+  type PasswordThreads,
+  passwordThreads,
+} from './password-threads.js';
 
 export interface LimiterOptions {
   /** Hashes computed at once (default: the number of CPUs). */
@@ -15,6 +21,8 @@ export interface LimiterOptions {
  * Bounds CPU-heavy password work: a fixed number run at once, a bounded number wait,
  * and past that the caller gets a typed `busy` straight away instead of piling up
  * memory and latency (the HTTP layer turns it into a fast 503 with Retry-After).
+ * `compute` runs a job on the process's password threads, one per slot, below the event
+ * loop's priority (ADR 0015); `run` bounds work done elsewhere.
  */
 export class WorkLimiter {
   readonly #limit: ReturnType<typeof pLimit>;
@@ -22,11 +30,13 @@ export class WorkLimiter {
   /** Accepted and not finished (running + waiting), counted synchronously. */
   #inFlight = 0;
   readonly #observer: LimiterOptions['observer'];
+  readonly #threads: PasswordThreads;
 
   constructor(options: LimiterOptions = {}) {
     this.#limit = pLimit(Math.max(1, options.concurrency ?? availableParallelism()));
     this.#capacity = this.#limit.concurrency + Math.max(0, options.maxQueue ?? 64);
     this.#observer = options.observer;
+    this.#threads = passwordThreads(this.#limit.concurrency);
   }
 
   /** Jobs accepted at most at once: computing plus waiting (past it, `busy`). */
@@ -47,6 +57,14 @@ export class WorkLimiter {
   /** Counts a refusal decided in front of the limiter (the HTTP admission gate) with its own. */
   refused(): void {
     this.#observer?.rejected();
+  }
+
+  /**
+   * A slow password check on a password thread, within the bound. A thread that stops
+   * under it rejects with `PasswordThreadError` (infrastructure, not a wrong password).
+   */
+  compute<J extends PasswordJob>(job: J): Promise<Result<JobResult<J>, HasherBusy>> {
+    return this.run(() => this.#threads.run(job));
   }
 
   async run<T>(work: () => Promise<T>): Promise<Result<T, HasherBusy>> {

@@ -11,6 +11,9 @@ import { atSignInFloor } from '../sign-in-floor.js';
 import { errorBody, errorResponses, invalidInputBody } from './errors.js';
 import { EMPTY_BODY, inputProblem, NOT_JSON } from './invalid-input.js';
 
+/** Where the API is mounted. */
+export const API_BASE = '/api/v1';
+
 // Bounds on every field: the body limit caps the total, these keep each field sane.
 const identifier = z.string().max(320).openapi({ example: 'dbarronrmz1' });
 const password = z.string().max(1024).openapi({ format: 'password' });
@@ -361,8 +364,12 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit, 
     c.req.header('authorization')?.match(/^Bearer ([A-Za-z0-9_-]{1,200})$/)?.[1] ?? '';
 
   // the routes that may hash: refused before the body is read when the hasher is full
-  const admit = gate.admit((c) => fail(c, GATE_FULL), { constant: true });
-  for (const route of [signIn, completeRenewal, completeRecovery]) api.use(route.path, admit);
+  const gated = [signIn, completeRenewal, completeRecovery];
+  const admit = gate.admit((c) => fail(c, GATE_FULL), {
+    constant: true,
+    paths: gated.map((route) => `${API_BASE}${route.path}`),
+  });
+  for (const route of gated) api.use(route.path, admit);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -469,7 +476,7 @@ export function apiRoutes(deps: AppDeps, options: AppOptions, limit: RateLimit, 
         'Sign-in, renewal and recovery for the billing portal. Errors are `{ error: { code, message } }` with Spanish (es-MX) messages, and each operation lists the codes it can answer; JSON bodies only (`application/json`). A wrong method answers 405 with `Allow`.',
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
     },
-    servers: [{ url: '/api/v1' }],
+    servers: [{ url: API_BASE }],
   });
   return api;
 }

@@ -185,63 +185,68 @@ export function pageRoutes(
     return c.html(busySignIn);
   });
 
-  app.post('/iniciar-sesion', gate.admit(signInRefused, { constant: true }), async (c) => {
-    const form = await readForm(c, 'identificador', 'contrasena');
-    const identifier = form.identificador ?? '';
-    const tooMany = await limited(c, identifier);
-    if (tooMany) return c.html(<SignInPage site={site} notice={tooMany} identifier={identifier} />);
-    const result = await atSignInFloor(
-      deps.policies.signInFloorMs,
-      () => uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) }),
-      () => gate.leave(c),
-    );
-    if (result.isErr()) {
-      c.status(statusOf(c, result.error));
-      return c.html(
-        <SignInPage
-          site={site}
-          notice={errorNotice(result.error)}
-          identifier={identifier}
-          invalid={fieldsAtFault(result.error)}
-        />,
+  app.post(
+    '/iniciar-sesion',
+    gate.admit(signInRefused, { constant: true, paths: ['/iniciar-sesion'] }),
+    async (c) => {
+      const form = await readForm(c, 'identificador', 'contrasena');
+      const identifier = form.identificador ?? '';
+      const tooMany = await limited(c, identifier);
+      if (tooMany)
+        return c.html(<SignInPage site={site} notice={tooMany} identifier={identifier} />);
+      const result = await atSignInFloor(
+        deps.policies.signInFloorMs,
+        () => uc.logIn({ identifier, password: form.contrasena ?? '', context: ctx(c) }),
+        () => gate.leave(c),
       );
-    }
-    const outcome = result.value;
-    switch (outcome.kind) {
-      case 'signed_in': {
-        const previous = jar.get(c, 'session');
-        if (previous) await uc.logOut({ token: previous }); // rotate: never reuse a session id
-        jar.set(c, 'session', outcome.sessionToken, deps.policies.sessionAbsoluteSeconds);
-        jar.clearFlow(c);
-        return c.redirect('/cuenta', 303);
-      }
-      case 'renewal_started':
-        jar.setFlow(
-          c,
-          outcome.flowToken,
-          {
-            kind: 'renewal',
-            maskedEmail: outcome.maskedEmail,
-            identifier: null,
-            resendAt: outcome.resendAvailableAt.toISOString(),
-          },
-          FLOW_COOKIE_SECONDS,
-        );
-        // no email now (a double submission, the hourly limit): the earlier code stands
-        return c.redirect(outcome.emailed ? '/renovacion' : '/renovacion?vigente=1', 303);
-      case 'login_is_email':
+      if (result.isErr()) {
+        c.status(statusOf(c, result.error));
         return c.html(
           <SignInPage
             site={site}
-            notice={{
-              kind: 'info',
-              title: 'Tu usuario cambió',
-              text: `Tu cuenta ya fue renovada: ahora inicias sesión con tu correo electrónico (${outcome.maskedEmail}) y tu contraseña.`,
-            }}
+            notice={errorNotice(result.error)}
+            identifier={identifier}
+            invalid={fieldsAtFault(result.error)}
           />,
         );
-    }
-  });
+      }
+      const outcome = result.value;
+      switch (outcome.kind) {
+        case 'signed_in': {
+          const previous = jar.get(c, 'session');
+          if (previous) await uc.logOut({ token: previous }); // rotate: never reuse a session id
+          jar.set(c, 'session', outcome.sessionToken, deps.policies.sessionAbsoluteSeconds);
+          jar.clearFlow(c);
+          return c.redirect('/cuenta', 303);
+        }
+        case 'renewal_started':
+          jar.setFlow(
+            c,
+            outcome.flowToken,
+            {
+              kind: 'renewal',
+              maskedEmail: outcome.maskedEmail,
+              identifier: null,
+              resendAt: outcome.resendAvailableAt.toISOString(),
+            },
+            FLOW_COOKIE_SECONDS,
+          );
+          // no email now (a double submission, the hourly limit): the earlier code stands
+          return c.redirect(outcome.emailed ? '/renovacion' : '/renovacion?vigente=1', 303);
+        case 'login_is_email':
+          return c.html(
+            <SignInPage
+              site={site}
+              notice={{
+                kind: 'info',
+                title: 'Tu usuario cambió',
+                text: `Tu cuenta ya fue renovada: ahora inicias sesión con tu correo electrónico (${outcome.maskedEmail}) y tu contraseña.`,
+              }}
+            />,
+          );
+      }
+    },
+  );
 
   /**
    * The renewal form. After an error the error comes first, the note of where the code
