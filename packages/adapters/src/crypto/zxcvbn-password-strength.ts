@@ -1,24 +1,26 @@
 import { createRequire } from 'node:module';
 import type { PasswordStrength } from '@renueva/domain';
+import type * as Zxcvbn from '@zxcvbn-ts/core';
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-
-type Zxcvbn = typeof import('@zxcvbn-ts/core');
-type Language = typeof import('@zxcvbn-ts/language-es-es');
-type Common = typeof import('@zxcvbn-ts/language-common');
+import type * as Common from '@zxcvbn-ts/language-common';
+import type * as Spanish from '@zxcvbn-ts/language-es-es';
 
 /**
  * The dictionaries, loaded at the first need (their CommonJS builds, so `check` stays
  * synchronous): about 0.3 s and 30 MB of heap that a command which never judges a
  * password, such as an import, neither waits for nor carries (nor garbage-collects).
  */
-let loaded: { zxcvbn: Zxcvbn; common: Common; spanish: Language } | null = null;
+type Loaded = { zxcvbn: typeof Zxcvbn; common: typeof Common; spanish: typeof Spanish };
+let loaded: Loaded | null = null;
 const require = createRequire(import.meta.url);
-const load = () =>
-  (loaded ??= {
+function load(): Loaded {
+  loaded ??= {
     zxcvbn: require('@zxcvbn-ts/core'),
     common: require('@zxcvbn-ts/language-common'),
     spanish: require('@zxcvbn-ts/language-es-es'),
-  });
+  };
+  return loaded;
+}
 
 /**
  * zxcvbn score 3 ("safely unguessable: moderate protection from offline slow-hash
