@@ -73,7 +73,8 @@ export class ZxcvbnPasswordStrength implements PasswordStrength {
   #zxcvbn: ZxcvbnFactory | null = null;
 
   #factory(): ZxcvbnFactory {
-    return (this.#zxcvbn ??= build());
+    this.#zxcvbn ??= build();
+    return this.#zxcvbn;
   }
 
   /** Loads the dictionaries now: `serve` does, so that no customer waits for them. */
