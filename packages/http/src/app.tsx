@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
@@ -146,8 +146,11 @@ export function createPortal(deps: AppDeps) {
   );
   app.use('*', async (c, next) => {
     await next();
-    // auth pages and answers carry codes, tokens and personal data: never cache them
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+    // auth pages and answers carry codes, tokens and personal data: never cache them.
+    // Set on the answer's own headers (as secureHeaders does): `c.header()` on a finished
+    // answer would copy it into a new web Response.
+    const headers = c.res.headers;
+    if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
   });
   // a known path asked with a method it does not answer: 405, before the body is looked at
   const allowed = allowedMethods(app);
@@ -158,14 +161,19 @@ export function createPortal(deps: AppDeps) {
     res.headers.set('Allow', methods.join(', '));
     return res;
   });
-  const limitBody = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: (c) =>
-      failure(c.req.path, 413, 'payload_too_large', REQUEST_REFUSED.payload_too_large),
+  const tooLarge = (c: Context) =>
+    failure(c.req.path, 413, 'payload_too_large', REQUEST_REFUSED.payload_too_large);
+  const limitBody = bodyLimit({ maxSize: options.maxBodyBytes, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    if (!TAKES_BODY.includes(c.req.method) || isWebhook(c.req.path)) return next();
+    // A declared length decides alone, as in `bodyLimit` (Node's parser reads no more than
+    // it), and without touching `c.req.raw.body`: that would make @hono/node-server build
+    // a web Request and stream for the body instead of reading it from the socket.
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined)
+      return limitBody(c, next);
+    return Number.parseInt(length, 10) > options.maxBodyBytes ? tooLarge(c) : next();
   });
-  app.use('*', (c, next) =>
-    TAKES_BODY.includes(c.req.method) && !isWebhook(c.req.path) ? limitBody(c, next) : next(),
-  );
   // forms: the browser's Origin (or Sec-Fetch-Site) must be ours. The API is exempt:
   // it takes only application/json (a cross-site form cannot send that without a CORS
   // preflight, which is never granted) and authenticates with a bearer token, not a cookie.

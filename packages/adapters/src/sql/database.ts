@@ -10,7 +10,12 @@ import { MIGRATIONS } from './migrations.js';
 
 /** What the repositories need from a connection: the same `$1` SQL on both drivers. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * `name`: a statement run on every sign-in, prepared once per connection and then only
+   * executed (PostgreSQL: no parse and plan each time; ignored elsewhere). One name, one
+   * `sql`, always.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<R[]>;
   /** `COPY <table> FROM STDIN (FORMAT csv)` fed from chunks of whole CSV lines, streamed. */
   copyCsv(table: string, chunks: AsyncIterable<string>): Promise<void>;
 }
@@ -128,8 +133,13 @@ class PostgresDatabase implements Database {
     return this.driver === 'postgres' ? this.clients : null;
   }
 
-  async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.clients.query(sql, params)).rows as R[];
+  async query<R>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
+    // PGlite behind its socket: plain statements, as it has always been asked
+    const prepared = name !== undefined && this.driver === 'postgres';
+    const result = prepared
+      ? await this.clients.query({ name, text: sql, values: params })
+      : await this.clients.query(sql, params);
+    return result.rows as R[];
   }
 
   copyCsv(table: string, lines: AsyncIterable<string>): Promise<void> {

@@ -59,13 +59,18 @@ export class PostgresAccountRepository implements AccountRepository {
     private readonly box: SecretBox,
   ) {}
 
-  async #one(where: string, value: string): Promise<Account | null> {
-    const [row] = await this.db.query(`SELECT * FROM accounts WHERE ${where} LIMIT 1`, [value]);
+  async #one(where: string, value: string, name?: string): Promise<Account | null> {
+    const [row] = await this.db.query(
+      `SELECT * FROM accounts WHERE ${where} LIMIT 1`,
+      [value],
+      name,
+    );
     return row ? toAccount(row) : null;
   }
 
-  async #login(where: string, value: string): Promise<Login | null> {
-    const [row] = await this.db.query(`${SELECT_LOGIN} WHERE ${where} LIMIT 1`, [value]);
+  /** `name`: prepared once per connection (a lookup of every sign-in); `where` is then fixed. */
+  async #login(where: string, value: string, name?: string): Promise<Login | null> {
+    const [row] = await this.db.query(`${SELECT_LOGIN} WHERE ${where} LIMIT 1`, [value], name);
     return row ? toLogin(row) : null;
   }
 
@@ -76,7 +81,7 @@ export class PostgresAccountRepository implements AccountRepository {
   }
 
   findByLegacyUsername(username: string): Promise<Account | null> {
-    return this.#one('lower(legacy_username) = lower($1)', username.trim());
+    return this.#one('lower(legacy_username) = lower($1)', username.trim(), 'account_by_username');
   }
 
   findByCustomerNumber(customerNumber: string): Promise<Account | null> {
@@ -93,11 +98,11 @@ export class PostgresAccountRepository implements AccountRepository {
 
   findLogin(id: string): Promise<Login | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return this.#login('l.id = $1', id);
+    return this.#login('l.id = $1', id, 'login_by_id');
   }
 
   findLoginByEmail(email: string): Promise<Login | null> {
-    return this.#login('lower(l.email) = lower($1)', email.trim());
+    return this.#login('lower(l.email) = lower($1)', email.trim(), 'login_by_email');
   }
 
   async findByFlowTokenHash(flowTokenHash: string): Promise<Flow | null> {

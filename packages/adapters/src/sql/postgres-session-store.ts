@@ -10,7 +10,7 @@ export class PostgresSessionStore implements SessionStore {
     const insert = `INSERT INTO sessions (id_hash, login_id, customer_number, created_at, last_seen_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6)`;
     if (audit.length === 0) {
-      await this.db.query(insert, values);
+      await this.db.query(insert, values, 'session_create');
       return;
     }
     // one statement, one round trip: the session and its audit entries
@@ -33,6 +33,8 @@ export class PostgresSessionStore implements SessionStore {
           JSON.stringify(e.detail),
         ]),
       ],
+      // the SQL depends only on how many entries (one, on a sign-in)
+      `session_create_audit_${audit.length}`,
     );
   }
 

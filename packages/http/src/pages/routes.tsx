@@ -87,7 +87,13 @@ const typedCode = (code: string) => code.trim().slice(0, 10);
 
 /** Reads a form field as a string, whatever was sent (a file or nothing become ''). */
 async function readForm(c: Context, ...names: string[]): Promise<Record<string, string>> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  // what the browsers' forms send, read as `parseBody` would (a repeated name: its last
+  // value) without building a web Response to parse it; anything else through `parseBody`
+  const body: Record<string, unknown> =
+    type === 'application/x-www-form-urlencoded'
+      ? Object.fromEntries(new URLSearchParams(await c.req.text().catch(() => '')))
+      : await c.req.parseBody().catch(() => ({}));
   return Object.fromEntries(
     names.map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']),
   );
