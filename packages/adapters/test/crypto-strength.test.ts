@@ -6,9 +6,7 @@ import { feedbackEsMx, ZxcvbnPasswordStrength } from '../src/crypto/zxcvbn-passw
 const SPANISH = [
   ...Object.values(feedbackEsMx().warnings),
   ...Object.values(feedbackEsMx().suggestions),
-]
-  .map(String) // the language package's types leave its values `unknown`
-  .sort((a, b) => b.length - a.length); // longest first, so no sentence eats part of another
+].sort((a, b) => b.length - a.length); // longest first, so no sentence eats part of another
 
 /** What is left of `feedback` once every Spanish sentence is taken out of it. */
 function notSpanish(feedback: string): string {
