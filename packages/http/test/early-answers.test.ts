@@ -80,17 +80,23 @@ describe('answers before the app: the liveness probe', () => {
   });
 });
 
+/** A hasher's capacity of one, full or not as the test says, counting its refusals. */
+function fakeWork() {
+  const w = {
+    capacity: 1,
+    full: false,
+    refusals: 0,
+    saturated: () => w.full,
+    refused: () => {
+      w.refusals++;
+    },
+  };
+  return w;
+}
+
 describe('answers before the app: refusals of a full hashing gate', () => {
   it('the gate keeps a refusal only once the app gave it, and serves it only while full', async () => {
-    const w = {
-      capacity: 1,
-      full: false,
-      refusals: 0,
-      saturated: () => w.full,
-      refused: () => {
-        w.refusals++;
-      },
-    };
+    const w = fakeWork();
     const { deps } = await testDeps({}, {}, { passwordWork: w });
     const { app, gate } = createPortal(deps);
     const refusedByApp = () =>
@@ -122,15 +128,7 @@ describe('answers before the app: refusals of a full hashing gate', () => {
   });
 
   it('prime keeps every constant refusal before any request, as the app gives it, counted nowhere', async () => {
-    const w = {
-      capacity: 1,
-      full: false,
-      refusals: 0,
-      saturated: () => w.full,
-      refused: () => {
-        w.refusals++;
-      },
-    };
+    const w = fakeWork();
     const observed: unknown[] = [];
     const built = await testDeps({}, {}, { passwordWork: w });
     const { app, gate } = createPortal({
