@@ -1,23 +1,9 @@
 import type { PasswordHasher } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
 import type { RateLimiterFactory } from '../src/index.js';
-import { DIEGO, NEW_PASSWORD, testApp } from './setup.js';
+import { DIEGO, NEW_PASSWORD, testApp, work } from './setup.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
-
-/** A gate of `capacity` slots; `saturated` stands for the hasher being full anyway. */
-const work = (capacity: number) => {
-  const w = {
-    capacity,
-    full: false,
-    refusals: 0,
-    saturated: () => w.full,
-    refused: () => {
-      w.refusals++;
-    },
-  };
-  return w;
-};
 
 /** Counts every call of every method of the account repository (the store). */
 function countStoreCalls(t: App): { calls: string[] } {

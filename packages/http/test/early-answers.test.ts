@@ -5,7 +5,7 @@ import { hashingGate, type KeptAnswer } from '../src/admission.js';
 import { createPortal } from '../src/app.js';
 import { earlyAnswers } from '../src/early-answers.js';
 import { startServer } from '../src/index.js';
-import { DIEGO, testDeps } from './setup.js';
+import { DIEGO, testDeps, work } from './setup.js';
 
 /** Status, headers (without Date, which Node adds to every answer) and body of an answer. */
 const seen = async (res: Response) => {
@@ -80,23 +80,9 @@ describe('answers before the app: the liveness probe', () => {
   });
 });
 
-/** A hasher's capacity of one, full or not as the test says, counting its refusals. */
-function fakeWork() {
-  const w = {
-    capacity: 1,
-    full: false,
-    refusals: 0,
-    saturated: () => w.full,
-    refused: () => {
-      w.refusals++;
-    },
-  };
-  return w;
-}
-
 describe('answers before the app: refusals of a full hashing gate', () => {
   it('the gate keeps a refusal only once the app gave it, and serves it only while full', async () => {
-    const w = fakeWork();
+    const w = work(1);
     const { deps } = await testDeps({}, {}, { passwordWork: w });
     const { app, gate } = createPortal(deps);
     const refusedByApp = () =>
@@ -128,7 +114,7 @@ describe('answers before the app: refusals of a full hashing gate', () => {
   });
 
   it('prime keeps every constant refusal before any request, as the app gives it, counted nowhere', async () => {
-    const w = fakeWork();
+    const w = work(1);
     const observed: unknown[] = [];
     const built = await testDeps({}, {}, { passwordWork: w });
     const { app, gate } = createPortal({

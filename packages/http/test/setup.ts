@@ -127,3 +127,17 @@ export async function testApp(
     },
   };
 }
+
+/** A gate of `capacity` slots; `saturated` stands for the hasher being full anyway. */
+export const work = (capacity: number) => {
+  const w = {
+    capacity,
+    full: false,
+    refusals: 0,
+    saturated: () => w.full,
+    refused: () => {
+      w.refusals++;
+    },
+  };
+  return w;
+};
