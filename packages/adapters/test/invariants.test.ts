@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase } from '../src/index.js';
 import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
-import { sqlPorts } from './sql-fixture.js';
+import { emptyTables, sqlPorts } from './sql-fixture.js';
 
 /**
  * The login invariants of issue 8, checked after every step of random runs (renewals,
@@ -216,9 +216,7 @@ async function sqlProperty(open: () => Promise<Database>, runs: number) {
     await fc.assert(
       property(
         async () => {
-          await db.query(
-            'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
-          );
+          await emptyTables(db);
           return sqlPorts(db);
         },
         () => checkTables(db),

@@ -3,7 +3,7 @@ import { seedLegacyAccounts } from '@renueva/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase } from '../src/index.js';
 import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
-import { sqlPorts, sqlStores } from './sql-fixture.js';
+import { emptyTables, sqlPorts, sqlStores } from './sql-fixture.js';
 
 // What only the SQL stores do (the shared contracts cover the rest): lookups that forgive
 // spaces around a key, ids that are not uuids, the outbox depth read by /metrics, and
@@ -17,9 +17,7 @@ describe.skipIf(!requirePostgres())('PostgreSQL stores beyond the contracts', ()
   afterAll(async () => db?.close());
 
   async function fresh() {
-    await db.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events, unknown_identifiers RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(db);
     const ports = sqlPorts(db);
     await seedLegacyAccounts(ports, [
       {

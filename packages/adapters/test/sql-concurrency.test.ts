@@ -8,7 +8,7 @@ import { seedLegacyAccounts } from '@renueva/domain/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, migrate, openDatabase, PostgresOutbox, SecretBox } from '../src/index.js';
 import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
-import { sqlPorts, TEST_SECRET } from './sql-fixture.js';
+import { emptyTables, sqlPorts, TEST_SECRET } from './sql-fixture.js';
 
 const enabled = requirePostgres();
 const ctx = { ip: '127.0.0.1', userAgent: 'test' };
@@ -16,9 +16,7 @@ const PASSWORD = 'una frase bastante larga';
 
 /** Use cases on a real PostgreSQL server (fast fakes for hashing, a fixed clock). */
 async function onPostgres(db: Database) {
-  await db.query(
-    'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
-  );
+  await emptyTables(db);
   const ports = sqlPorts(db);
   await seedLegacyAccounts(ports, [
     {
@@ -184,9 +182,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
 
   it('a claim skips the rows another claim holds locked, and never waits for them', async () => {
     const database = await open();
-    await database.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(database);
     const box = new SecretBox(TEST_SECRET);
     const seeded = sqlPorts(database);
     await seedLegacyAccounts(
@@ -226,9 +222,7 @@ describe.skipIf(!enabled)('concurrency on a PostgreSQL server', () => {
 
   it('two dispatchers on one server never send a message twice', async () => {
     const database = await open();
-    await database.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(database);
     const box = new SecretBox(TEST_SECRET);
     const sent: string[] = [];
     class SlowCountingMailer implements Mailer {

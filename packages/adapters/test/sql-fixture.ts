@@ -25,12 +25,16 @@ export function sqlFixture(open: () => Promise<Database>): MakeFixture {
       return d;
     });
     const d = await db;
-    await d.query(
-      'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(d);
     return sqlStores(d);
   };
 }
+
+/** Empties every table the stores write, so a test starts from nothing. */
+export const emptyTables = (db: Database) =>
+  db.query(
+    'TRUNCATE accounts, logins, sessions, outbox, audit_log, delivery_events, unknown_identifiers RESTART IDENTITY CASCADE',
+  );
 
 /** The SQL stores on one database (the test secret encrypts the outbox). */
 export function sqlStores(db: Database) {

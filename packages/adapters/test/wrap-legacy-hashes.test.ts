@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
 import { type Database, migrate, openDatabase } from '../src/index.js';
 import { freshPostgresUrl, requirePostgres } from '../src/testing/index.js';
-import { sqlPorts } from './sql-fixture.js';
+import { emptyTables, sqlPorts } from './sql-fixture.js';
 import { digests, plains } from './weak-vectors.js';
 
 const ctx = { ip: null, userAgent: null };
@@ -14,7 +14,7 @@ const BCRYPT = '$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a'; /
 /** Every weak published vector as a legacy account (`v0`, `v1`, ...), and one bcrypt one. */
 async function seeded(db: Database) {
   await migrate(db);
-  await db.query('TRUNCATE accounts, logins, sessions, outbox, audit_log RESTART IDENTITY CASCADE');
+  await emptyTables(db);
   const ports = sqlPorts(db);
   ports.legacy = new SchemeLegacyPasswordVerifier({ concurrency: 2 });
   async function* rows() {
