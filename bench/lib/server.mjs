@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,3 +191,41 @@ export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
+
+/** utime + stime of one /proc stat file, in ms (clock ticks are 10 ms on Linux); 0 if gone. */
+function statMs(path) {
+  try {
+    // the command name, in parentheses, may hold spaces: fields count from after it
+    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time so far, in ms, of what shares the cores with the hashes: the server's main
+ * thread (its event loop; the hashing threads are apart) and each PostgreSQL process.
+ * Null where there is no /proc (the figures are then not printed).
+ */
+export function cpuSpent(serverPid) {
+  if (process.platform !== 'linux') return null;
+  const postgres = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres'))
+        postgres.set(pid, statMs(`/proc/${pid}/stat`));
+    } catch {} // gone meanwhile
+  }
+  return { mainThread: statMs(`/proc/${serverPid}/task/${serverPid}/stat`), postgres };
+}
+
+/** The CPU spent between two `cpuSpent`: a PostgreSQL process that left meanwhile is not counted. */
+export const cpuBetween = (before, after) => ({
+  mainThread: after.mainThread - before.mainThread,
+  postgres: [...after.postgres].reduce(
+    (sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0),
+    0,
+  ),
+});

@@ -5,6 +5,8 @@
 // production parameters on as many threads as the server's hasher uses (one per CPU), in
 // the same run. Rounds alternate (raw, API, form) so load drift on a shared machine hits
 // all three; rates are medians over rounds, ratios the medians of per-round ratios.
+// Beside each, the CPU one sign-in costs apart from its hash (the server's main thread and
+// PostgreSQL, from /proc): the cores the hashes lose, steadier than a rate on a busy host.
 //
 //   node bench/login/run.mjs [seconds per round] [rounds]     (default 5 s, 3 rounds)
 // Starts a throwaway PostgreSQL (scripts/with-postgres.mjs) unless DATABASE_URL is set.
@@ -14,6 +16,8 @@ import { hash, verify } from '@node-rs/argon2';
 import { ARGON2ID_PARAMS } from '@renueva/adapters';
 import {
   cannon,
+  cpuBetween,
+  cpuSpent,
   ensurePostgres,
   freshDatabase,
   median,
@@ -57,8 +61,15 @@ const server = await startRenueva({
   POLICY_RATE_LIMIT_PER_IDENTIFIER_PER_MINUTE: '1000',
 });
 const stored = await hash(PASSWORD, ARGON2ID_PARAMS);
-// each connection cycles through the accounts (autocannon's request list)
-const each = (build) => emails.map(build);
+/**
+ * The connections take the accounts in turn, one body per request. Not autocannon's list
+ * of 500 requests: each connection builds and deep-copies the whole list when it starts,
+ * about 1 s of the shared cores at the start of every round (64 x 500 requests).
+ */
+const inTurn = (bodies) => {
+  let next = 0;
+  return [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }];
+};
 
 const signIns = {
   api: () =>
@@ -66,22 +77,24 @@ const signIns = {
       url: `${server.url}/api/v1/sessions`,
       connections: CONNECTIONS,
       duration: seconds,
-      requests: each((identifier) => ({
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ identifier, password: PASSWORD }),
-      })),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: inTurn(
+        emails.map((identifier) => JSON.stringify({ identifier, password: PASSWORD })),
+      ),
     }),
   form: () =>
     cannon({
       url: `${server.url}/iniciar-sesion`,
       connections: CONNECTIONS,
       duration: seconds,
-      requests: each((identificador) => ({
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-        body: new URLSearchParams({ identificador, contrasena: PASSWORD }).toString(),
-      })),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      requests: inTurn(
+        emails.map((identificador) =>
+          new URLSearchParams({ identificador, contrasena: PASSWORD }).toString(),
+        ),
+      ),
     }),
 };
 const expected = { api: 200, form: 303 };
@@ -89,12 +102,17 @@ const expected = { api: 200, form: 303 };
 try {
   const results = { raw: [], api: [], form: [] };
   const ratios = { api: [], form: [] };
+  const costs = { api: [], form: [] };
   for (let round = 1; round <= rounds; round++) {
     const raw = await rawRate(stored);
     results.raw.push(raw);
     const line = [`round ${round}: raw ${raw.toFixed(0)}/s`];
     for (const kind of ['api', 'form']) {
+      const before = cpuSpent(server.pid);
+      const generator = process.cpuUsage();
       const r = await signIns[kind]();
+      const after = cpuSpent(server.pid);
+      const { user, system } = process.cpuUsage(generator);
       // autocannon leaves at the end of its run, but the server still hashes and answers
       // what it had accepted (up to the hasher's capacity, ~1 s here): let it, so that
       // work lands neither on the next phase's hasher nor on the next raw round
@@ -106,8 +124,14 @@ try {
       const rate = ok / seconds;
       results[kind].push(rate);
       ratios[kind].push(rate / raw);
+      // what each sign-in costs beside its hash, on the cores the hashes need
+      const spent = after && cpuBetween(before, after);
+      const per = (key) => spent[key] / ok;
+      const generatorMs = (user + system) / 1000 / ok;
+      if (spent)
+        costs[kind].push({ mainThread: per('mainThread'), postgres: per('postgres'), generatorMs });
       line.push(
-        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${r.latency.p99} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other.map(([c, s]) => [c, s.count])))}` : ''})`,
+        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${r.latency.p99} ms${spent ? `, CPU per sign-in: server main thread ${per('mainThread').toFixed(2)} ms, PostgreSQL ${per('postgres').toFixed(2)} ms` : ''}, load generator ${generatorMs.toFixed(2)} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other.map(([c, s]) => [c, s.count])))}` : ''})`,
       );
     }
     console.log(line.join(', '));
@@ -122,6 +146,13 @@ try {
   console.log(
     `  POST /iniciar-sesion  ${median(results.form).toFixed(0)}/s  ratio ${median(ratios.form).toFixed(2)} (target >= 0.9)`,
   );
+  for (const kind of ['api', 'form']) {
+    if (!costs[kind].length) continue;
+    const of = (key) => median(costs[kind].map((c) => c[key])).toFixed(2);
+    console.log(
+      `  ${kind}: CPU per sign-in beside its hash: server main thread ${of('mainThread')} ms, PostgreSQL ${of('postgres')} ms, load generator ${of('generatorMs')} ms`,
+    );
+  }
 } finally {
   await server.stop();
 }
