@@ -1,30 +1,63 @@
-// Preloaded into `renueva serve` by the benchmarks: event-loop delay and RSS, reported
-// on stderr as one JSON line when asked (SIGUSR2, which resets the histogram) and at exit.
+// Preloaded into `renueva serve` by the benchmarks: event-loop delay and RSS, reported on
+// stderr as one JSON line when asked (SIGUSR2) and at exit.
+// - SIGWINCH starts a measured run; SIGUSR2 reports the interval since the previous report
+//   (or the run's start), then starts a new interval; the report also holds the whole run
+//   so far, so a run's figures are never a guess from its parts.
+// - A delay is how late the sampling timer fired: node's histogram records the whole
+//   interval between two firings (an idle process shows 10 ms at a 10 ms resolution), so
+//   the resolution is taken off.
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const h = monitorEventLoopDelay({ resolution: 10 });
-h.enable();
-let peakRss = process.memoryUsage.rss();
-const idleRss = peakRss;
-// what the RSS is made of at its peak: V8's heap, and memory outside it (Buffers, native)
-let atPeak = process.memoryUsage();
+const RESOLUTION_MS = 10;
+const watch = () => {
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  return { h, peakRss: process.memoryUsage.rss(), atPeak: process.memoryUsage() };
+};
+let interval = watch();
+let run = watch();
+const idleRss = process.memoryUsage.rss();
 setInterval(() => {
   const rss = process.memoryUsage.rss();
-  if (rss > peakRss) {
-    peakRss = rss;
-    atPeak = process.memoryUsage();
+  for (const w of [interval, run]) {
+    if (rss > w.peakRss) {
+      w.peakRss = rss;
+      w.atPeak = process.memoryUsage();
+    }
   }
 }, 20).unref();
-const mib = (n) => Math.round(n / 2 ** 20);
-const report = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+const mib = (n) => n / 2 ** 20;
+const late = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+const figures = ({ h, peakRss, atPeak }) => ({
+  p99DelayMs: late(h.percentile(99)),
+  maxDelayMs: late(h.max),
+  samples: h.count,
+  peakRssMiB: mib(Math.max(peakRss, process.memoryUsage.rss())),
+  atPeakMiB: {
+    heapTotal: Math.round(mib(atPeak.heapTotal)),
+    heapUsed: Math.round(mib(atPeak.heapUsed)),
+    external: Math.round(mib(atPeak.external)),
+    arrayBuffers: Math.round(mib(atPeak.arrayBuffers)),
+  },
+});
+const report = () =>
   process.stderr.write(
-    `PROBE ${JSON.stringify({ p99DelayMs: h.percentile(99) / 1e6, maxDelayMs: h.max / 1e6, rssMiB: process.memoryUsage.rss() / 2 ** 20, peakRssMiB: peakRss / 2 ** 20, startRssMiB: idleRss / 2 ** 20, atPeakMiB: { heapTotal: mib(atPeak.heapTotal), heapUsed: mib(atPeak.heapUsed), external: mib(atPeak.external), arrayBuffers: mib(atPeak.arrayBuffers) } })}\n`,
+    `PROBE ${JSON.stringify({
+      ...figures(interval),
+      rssMiB: mib(process.memoryUsage.rss()),
+      startRssMiB: mib(idleRss),
+      run: figures(run),
+    })}\n`,
   );
+const restart = (w) => {
+  w.h.disable();
+  return watch();
 };
+process.on('SIGWINCH', () => {
+  interval = restart(interval);
+  run = restart(run);
+});
 process.on('SIGUSR2', () => {
   report();
-  h.reset();
-  peakRss = process.memoryUsage.rss();
-  atPeak = process.memoryUsage();
+  interval = restart(interval);
 });
 process.on('exit', report);

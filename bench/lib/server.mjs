@@ -1,11 +1,11 @@
 // Shared by the HTTP benchmarks: a throwaway PostgreSQL (scripts/with-postgres.mjs), the
 // built `renueva serve` as a child process, accounts written straight into the store,
-// and autocannon runs.
+// autocannon runs (bench/pages) and a lean closed-loop client of our own (bench/login).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
@@ -181,11 +181,106 @@ export async function startRenueva(env, { probe = false } = {}) {
   };
 }
 
+/** The bytes of one HTTP/1.1 request with a body, for `connection`. */
+export const rawRequest = (url, path, contentType, body, headers = {}) => {
+  const { host } = new URL(url);
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return Buffer.from(
+    `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
+  );
+};
+
+/**
+ * A kept-alive connection; `send(bytes)` resolves with the answer's status, whether it
+ * had Retry-After, and when the request went out (written on an open connection, so TCP
+ * set-up is not in a latency; `asked` is when it was asked for, set-up included).
+ */
+export async function connection(url) {
+  const { hostname, port } = new URL(url);
+  const asked = performance.now();
+  const socket = connect({ host: hostname, port, noDelay: true });
+  await once(socket, 'connect');
+  let pending = null;
+  let buffered = Buffer.alloc(0);
+  const fail = (error) => {
+    pending?.reject(error);
+    pending = null;
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(Object.assign(new Error('closed'), { code: 'ECONNRESET' })));
+  socket.on('data', (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const head = buffered.indexOf('\r\n\r\n');
+    if (head < 0 || !pending) return;
+    const headers = buffered.subarray(0, head).toString('latin1').toLowerCase();
+    const chunked = headers.includes('\r\ntransfer-encoding: chunked');
+    const length = Number(/\r\ncontent-length: *(\d+)/.exec(headers)?.[1] ?? 0);
+    const end = chunked ? buffered.indexOf('\r\n0\r\n\r\n', head) + 7 : head + 4 + length;
+    if ((chunked && end < 7) || buffered.length < end) return;
+    buffered = buffered.subarray(end);
+    const done = pending;
+    pending = null;
+    done.resolve({
+      status: Number(headers.slice(9, 12)),
+      retryAfter: headers.includes('\r\nretry-after:'),
+      sent: done.sent,
+    });
+  });
+  return {
+    asked,
+    send: (bytes) =>
+      new Promise((resolve, reject) => {
+        pending = { resolve, reject, sent: performance.now() };
+        socket.write(bytes);
+      }),
+    close: () => socket.destroy(),
+  };
+}
+
+/**
+ * A closed loop over `connections` kept-alive connections for `seconds`: each sends the
+ * next of `requests` (in turn over all of them) as soon as its answer is read. Resolves
+ * with the answers' statuses, counted, and their latencies (ms, sent → read); what is
+ * still in flight at the end is left to the server and not counted.
+ */
+export async function closedLoop({ url, connections, seconds, requests }) {
+  const statuses = {};
+  const latencies = [];
+  let next = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = await connection(url);
+      try {
+        while (performance.now() < end) {
+          const { status, sent } = await c.send(requests[next++ % requests.length]);
+          if (performance.now() > end) break;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          latencies.push(performance.now() - sent);
+        }
+      } catch (e) {
+        statuses[e.code ?? 'error'] = (statuses[e.code ?? 'error'] ?? 0) + 1;
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return { statuses, latencies };
+}
+
 /** One autocannon run; resolves with its result. */
 export const cannon = (options) =>
   new Promise((resolve, reject) =>
     autocannon({ duration: 5, ...options }, (err, result) => (err ? reject(err) : resolve(result))),
   );
+
+/** The q-quantile of xs (0 < q < 1); NaN when empty. */
+export const percentile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : Number.NaN;
+};
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench/login: sign-ins as customers feel them — the built `renueva serve` over HTTP on a
-// real PostgreSQL, driven by autocannon over many distinct renewed accounts (email +
-// password), the JSON API and the form — against raw @node-rs/argon2 verifies with the
+// real PostgreSQL, driven by a closed loop of kept-alive connections (bench/lib) over many
+// distinct renewed accounts (email + password), the JSON API and the form — against raw @node-rs/argon2 verifies with the
 // production parameters on as many threads as the server's hasher uses (one per CPU), in
 // the same run. Rounds alternate (raw, API, form) so load drift on a shared machine hits
 // all three; rates are medians over rounds, ratios the medians of per-round ratios.
@@ -15,13 +15,15 @@ import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { ARGON2ID_PARAMS } from '@renueva/adapters';
 import {
-  cannon,
+  closedLoop,
   cpuBetween,
   cpuSpent,
   ensurePostgres,
   freshDatabase,
   median,
   PASSWORD,
+  percentile,
+  rawRequest,
   seedLogins,
   startRenueva,
 } from '../lib/server.mjs';
@@ -61,41 +63,25 @@ const server = await startRenueva({
   POLICY_RATE_LIMIT_PER_IDENTIFIER_PER_MINUTE: '1000',
 });
 const stored = await hash(PASSWORD, ARGON2ID_PARAMS);
-/**
- * The connections take the accounts in turn, one body per request. Not autocannon's list
- * of 500 requests: each connection builds and deep-copies the whole list when it starts,
- * about 1 s of the shared cores at the start of every round (64 x 500 requests).
- */
-const inTurn = (bodies) => {
-  let next = 0;
-  return [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }];
-};
-
+// each connection sends the next account's sign-in as soon as its answer is read
 const signIns = {
-  api: () =>
-    cannon({
-      url: `${server.url}/api/v1/sessions`,
-      connections: CONNECTIONS,
-      duration: seconds,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: inTurn(
-        emails.map((identifier) => JSON.stringify({ identifier, password: PASSWORD })),
-      ),
-    }),
-  form: () =>
-    cannon({
-      url: `${server.url}/iniciar-sesion`,
-      connections: CONNECTIONS,
-      duration: seconds,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-      requests: inTurn(
-        emails.map((identificador) =>
-          new URLSearchParams({ identificador, contrasena: PASSWORD }).toString(),
-        ),
-      ),
-    }),
+  api: emails.map((identifier) =>
+    rawRequest(
+      server.url,
+      '/api/v1/sessions',
+      'application/json',
+      JSON.stringify({ identifier, password: PASSWORD }),
+    ),
+  ),
+  form: emails.map((identificador) =>
+    rawRequest(
+      server.url,
+      '/iniciar-sesion',
+      'application/x-www-form-urlencoded',
+      new URLSearchParams({ identificador, contrasena: PASSWORD }).toString(),
+      { Origin: server.url },
+    ),
+  ),
 };
 const expected = { api: 200, form: 303 };
 
@@ -110,17 +96,20 @@ try {
     for (const kind of ['api', 'form']) {
       const before = cpuSpent(server.pid);
       const generator = process.cpuUsage();
-      const r = await signIns[kind]();
+      const r = await closedLoop({
+        url: server.url,
+        connections: CONNECTIONS,
+        seconds,
+        requests: signIns[kind],
+      });
       const after = cpuSpent(server.pid);
       const { user, system } = process.cpuUsage(generator);
-      // autocannon leaves at the end of its run, but the server still hashes and answers
+      // the loop stops sending at the end of its run, but the server still hashes and answers
       // what it had accepted (up to the hasher's capacity, ~1 s here): let it, so that
       // work lands neither on the next phase's hasher nor on the next raw round
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-      const ok = r.statusCodeStats?.[expected[kind]]?.count ?? 0;
-      const other = Object.entries(r.statusCodeStats ?? {}).filter(
-        ([code]) => Number(code) !== expected[kind],
-      );
+      const ok = r.statuses[expected[kind]] ?? 0;
+      const other = Object.entries(r.statuses).filter(([code]) => Number(code) !== expected[kind]);
       const rate = ok / seconds;
       results[kind].push(rate);
       ratios[kind].push(rate / raw);
@@ -131,7 +120,7 @@ try {
       if (spent)
         costs[kind].push({ mainThread: per('mainThread'), postgres: per('postgres'), generatorMs });
       line.push(
-        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${r.latency.p99} ms${spent ? `, CPU per sign-in: server main thread ${per('mainThread').toFixed(2)} ms, PostgreSQL ${per('postgres').toFixed(2)} ms` : ''}, load generator ${generatorMs.toFixed(2)} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other.map(([c, s]) => [c, s.count])))}` : ''})`,
+        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${percentile(r.latencies, 0.99).toFixed(0)} ms${spent ? `, CPU per sign-in: server main thread ${per('mainThread').toFixed(2)} ms, PostgreSQL ${per('postgres').toFixed(2)} ms` : ''}, load generator ${generatorMs.toFixed(2)} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other))}` : ''})`,
       );
     }
     console.log(line.join(', '));
