@@ -89,6 +89,10 @@ describe('Argon2PasswordHasher.needsRehash', () => {
     expect(hasher.needsRehash(phc(19_456, 2))).toBe(false);
     expect(hasher.needsRehash(phc(19_456, 3))).toBe(false);
     expect(hasher.needsRehash(phc(65_536, 2))).toBe(false);
+    // what the hasher makes is the policy, told by its prefix
+    const made = await hasher.hash('tortuga violeta bajo el puente');
+    expect(made.isOk() && hasher.needsRehash(made.value)).toBe(false);
+    expect(hasher.needsRehash(`$argon2id$v=16$m=19456,t=2,p=1$${salt}$${hash}`)).toBe(true);
   });
 });
 
