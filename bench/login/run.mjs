@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // bench/login: sign-ins as customers feel them — the built `renueva serve` over HTTP on a
 // real PostgreSQL, driven by a closed loop of kept-alive connections (bench/lib) over many
-// distinct renewed accounts (email + password), the JSON API and the form — against raw @node-rs/argon2 verifies with the
-// production parameters on as many threads as the server's hasher uses (one per CPU), in
-// the same run. Rounds alternate (raw, API, form) so load drift on a shared machine hits
-// all three; rates are medians over rounds, ratios the medians of per-round ratios.
+// distinct renewed accounts (email + password), the JSON API and the form — against raw
+// @node-rs/argon2 verifies with the production parameters on as many threads as the
+// server's hasher uses (one per CPU), in the same run. Phases alternate (raw, API, raw, form, raw, …) and each sign-in phase is
+// set against the mean of the raw phases either side of it, so load drift on a shared
+// machine hits both alike; rates are medians over rounds, ratios the medians of the
+// per-phase ratios.
 // Beside each, the CPU one sign-in costs apart from its hash (the server's main thread and
 // PostgreSQL, from /proc): the cores the hashes lose, steadier than a rate on a busy host.
 //
-//   node bench/login/run.mjs [seconds per round] [rounds]     (default 5 s, 3 rounds)
+//   node bench/login/run.mjs [seconds per phase] [rounds]     (default 5 s, 3 rounds)
 // Starts a throwaway PostgreSQL (scripts/with-postgres.mjs) unless DATABASE_URL is set.
 // Build first (`npm run build`).
 import { availableParallelism } from 'node:os';
@@ -89,10 +91,12 @@ try {
   const results = { raw: [], api: [], form: [] };
   const ratios = { api: [], form: [] };
   const costs = { api: [], form: [] };
+  // every sign-in phase lies between two raw phases, and is set against their mean: a
+  // drift of the shared host's speed then weighs on both sides alike
+  let rawBefore = await rawRate(stored);
+  results.raw.push(rawBefore);
   for (let round = 1; round <= rounds; round++) {
-    const raw = await rawRate(stored);
-    results.raw.push(raw);
-    const line = [`round ${round}: raw ${raw.toFixed(0)}/s`];
+    const line = [`round ${round}: raw ${rawBefore.toFixed(0)}/s`];
     for (const kind of ['api', 'form']) {
       const before = cpuSpent(server.pid);
       const generator = process.cpuUsage();
@@ -111,6 +115,10 @@ try {
       const ok = r.statuses[expected[kind]] ?? 0;
       const other = Object.entries(r.statuses).filter(([code]) => Number(code) !== expected[kind]);
       const rate = ok / seconds;
+      const rawAfter = await rawRate(stored);
+      results.raw.push(rawAfter);
+      const raw = (rawBefore + rawAfter) / 2;
+      rawBefore = rawAfter;
       results[kind].push(rate);
       ratios[kind].push(rate / raw);
       // what each sign-in costs beside its hash, on the cores the hashes need
@@ -120,7 +128,7 @@ try {
       if (spent)
         costs[kind].push({ mainThread: per('mainThread'), postgres: per('postgres'), generatorMs });
       line.push(
-        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, p99 ${percentile(r.latencies, 0.99).toFixed(0)} ms${spent ? `, CPU per sign-in: server main thread ${per('mainThread').toFixed(2)} ms, PostgreSQL ${per('postgres').toFixed(2)} ms` : ''}, load generator ${generatorMs.toFixed(2)} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other))}` : ''})`,
+        `${kind} ${rate.toFixed(0)}/s (${(rate / raw).toFixed(2)}x, raw after ${rawAfter.toFixed(0)}/s, p99 ${percentile(r.latencies, 0.99).toFixed(0)} ms${spent ? `, CPU per sign-in: server main thread ${per('mainThread').toFixed(2)} ms, PostgreSQL ${per('postgres').toFixed(2)} ms` : ''}, load generator ${generatorMs.toFixed(2)} ms${other.length ? `, other: ${JSON.stringify(Object.fromEntries(other))}` : ''})`,
       );
     }
     console.log(line.join(', '));
