@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
 import {
+  JOBS_PER_THREAD,
   PASSWORD_THREAD_NICENESS,
   PasswordThreadError,
   PasswordThreads,
@@ -65,6 +66,20 @@ describe('password threads', () => {
     expect(getPriority()).toBe(mine);
   });
 
+  it('hand each thread its next job while it computes one, an idle thread first', async () => {
+    const two = new PasswordThreads(2);
+    const first = [1, 2].map(() => two.run({ kind: 'argon2-hash', password: PASSWORD }));
+    expect(two.held()).toEqual([1, 1]);
+    await Promise.all(first);
+    const one = new PasswordThreads(1);
+    const jobs = [1, 2, 3].map(() => one.run({ kind: 'argon2-hash', password: PASSWORD }));
+    // the next waits in the thread's port, not for the event loop; the third for room
+    expect(one.held()).toEqual([JOBS_PER_THREAD]);
+    for (const hash of await Promise.all(jobs)) expect(hash).toMatch(/^\$argon2id\$/);
+    expect(one.held()).toEqual([0]);
+    await Promise.all([one.close(), two.close()]);
+  });
+
   it('turn a thread that stops under a job into a clean error, and start a new one after', async () => {
     const one = new PasswordThreads(1);
     const running = one.run({ kind: 'argon2-hash', password: PASSWORD });
@@ -72,7 +87,7 @@ describe('password threads', () => {
     await one.threadIds(); // the thread has started
     await one.close();
     await expect(running).rejects.toBeInstanceOf(PasswordThreadError);
-    // the job waiting for a thread gets a fresh one
+    // the job it held next, not begun, goes to a fresh thread
     expect(await waiting).toMatch(/^\$argon2id\$/);
     expect(await one.run({ kind: 'argon2-verify', hash: 'x', password: PASSWORD })).toBe(false);
     await one.close();

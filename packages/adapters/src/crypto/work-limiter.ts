@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Err, type HasherBusy, Ok, type Result } from '@renueva/domain';
 import pLimit from 'p-limit';
 import {
+  JOBS_PER_THREAD,
   type JobResult,
   type PasswordJob,
   type PasswordThreads,
@@ -26,6 +27,8 @@ export interface LimiterOptions {
  */
 export class WorkLimiter {
   readonly #limit: ReturnType<typeof pLimit>;
+  /** Hashes computed at once: one per password thread. */
+  readonly #slots: number;
   readonly #capacity: number;
   /** Accepted and not finished (running + waiting), counted synchronously. */
   #inFlight = 0;
@@ -33,10 +36,12 @@ export class WorkLimiter {
   readonly #threads: PasswordThreads;
 
   constructor(options: LimiterOptions = {}) {
-    this.#limit = pLimit(Math.max(1, options.concurrency ?? availableParallelism()));
-    this.#capacity = this.#limit.concurrency + Math.max(0, options.maxQueue ?? 64);
+    this.#slots = Math.max(1, options.concurrency ?? availableParallelism());
+    // each thread is handed its next job while it computes one (JOBS_PER_THREAD)
+    this.#limit = pLimit(this.#slots * JOBS_PER_THREAD);
+    this.#capacity = this.#slots + Math.max(0, options.maxQueue ?? 64);
     this.#observer = options.observer;
-    this.#threads = passwordThreads(this.#limit.concurrency);
+    this.#threads = passwordThreads(this.#slots);
   }
 
   /** Jobs accepted at most at once: computing plus waiting (past it, `busy`). */
@@ -44,9 +49,11 @@ export class WorkLimiter {
     return this.#capacity;
   }
 
-  /** Jobs computing now, and jobs waiting for a slot. */
+  /** Jobs computing now (one per slot at most), and jobs waiting for one. */
   get load(): { running: number; waiting: number } {
-    return { running: this.#limit.activeCount, waiting: this.#limit.pendingCount };
+    const handed = this.#limit.activeCount;
+    const running = Math.min(handed, this.#slots);
+    return { running, waiting: this.#limit.pendingCount + handed - running };
   }
 
   /** Whether `run` called now would answer `busy` at once. */
