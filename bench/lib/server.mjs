@@ -232,6 +232,8 @@ export async function connection(url) {
     asked,
     send: (bytes) =>
       new Promise((resolve, reject) => {
+        if (socket.destroyed)
+          return reject(Object.assign(new Error('closed'), { code: 'ECONNRESET' }));
         pending = { resolve, reject, sent: performance.now() };
         socket.write(bytes);
       }),
@@ -282,10 +284,7 @@ export const percentile = (xs, q) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : Number.NaN;
 };
 
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
+export const median = (xs) => percentile(xs, 0.5);
 
 /** utime + stime of one /proc stat file, in ms (clock ticks are 10 ms on Linux); 0 if gone. */
 function statMs(path) {
