@@ -109,10 +109,10 @@ export type PasswordHolder = LegacyAccount | PendingRenewal | Login;
 const loginIdOf = (subject: Account | Login): string | null =>
   isLogin(subject) ? subject.id : subject.status === 'migrated' ? subject.loginId : null;
 
-/** An audit entry about a customer account, a login, or nobody (an unknown identifier). */
 /** The context of what no request asked for: an operator's command, an import, a batch. */
 export const NO_REQUEST: RequestContext = { ip: null, userAgent: null };
 
+/** An audit entry about a customer account, a login, or nobody (an unknown identifier). */
 export const auditEntry = (
   action: AuditAction,
   subject: Account | Login | null,

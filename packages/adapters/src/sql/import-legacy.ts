@@ -13,8 +13,7 @@ const field = (value: string | null): string =>
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is what it checks
 const ascii = /^[\u0000-\u007f]*$/;
-const lowerKey = (value: string | null): string | null =>
-  value !== null && ascii.test(value) ? value.toLowerCase() : null;
+const lowerKey = (value: string): string | null => (ascii.test(value) ? value.toLowerCase() : null);
 
 /**
  * `lower(x)` of a stored text, cheaper: byte-wise for ASCII text (the same result in the
