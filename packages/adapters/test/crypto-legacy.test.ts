@@ -69,6 +69,28 @@ describe('SchemeLegacyPasswordVerifier', () => {
     },
   );
 
+  it('says which hashes it checks at once, outside the hasher queue (a sign-in pays the dummy check beside them)', () => {
+    const atOnce = [
+      'md5:4c882dcb24bcb1bc225391a602feca7c',
+      'sha1:8c31b65bdecdc9f18b695d7318186fd1feed690d',
+      'plain:contraseña',
+      '{MD5}/F4DjTilcDIIVEHn/nAQsA==',
+      '{SHA}at+xg6SiyUovktq1redipHiJpaE=',
+      '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE=',
+      '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+      'rot13:abc', // not recognised: answered false at once
+    ];
+    const queued = [
+      ...vectors.filter(([scheme]) => !['md5', 'sha1', 'sha256', 'plain'].includes(scheme)),
+      ...['$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.', '{CRYPT}$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1'].map(
+        (stored) => ['crypt', '', stored] as const,
+      ),
+    ].map(([, , stored]) => stored);
+    expect(atOnce.filter((h) => !verifier.checkedAtOnce(h))).toEqual([]);
+    expect(queued.filter((h) => verifier.checkedAtOnce(h))).toEqual([]);
+    expect(queued.length).toBeGreaterThan(8);
+  });
+
   it.each([
     '',
     'rot13:abc',

@@ -1,3 +1,6 @@
+import { hash as bcryptHash } from '@node-rs/bcrypt';
+import { createUseCases } from '@renueva/domain';
+import { createMemoryPorts } from '@renueva/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
 import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
@@ -37,5 +40,55 @@ describe('one WorkLimiter for the hasher and the legacy verifier', () => {
     // a different instance has its own bound
     expect((await other.verify(BCRYPT, 'U*U*U*U*')).unwrap()).toBe(true);
     expect((await running).unwrap()).toBe(true);
+  });
+
+  it('a sign-in of every class waits its turn in the queue: a legacy scheme checked at once too', async () => {
+    const shared = new WorkLimiter({ concurrency: 1, maxQueue: 16 });
+    const hasher = await Argon2PasswordHasher.create(shared);
+    const legacy = new SchemeLegacyPasswordVerifier(shared);
+    const ports = createMemoryPorts({ hasher, legacy });
+    // published vectors (passlib): LDAP digests, md5-crypt; and a hex digest
+    const hashes = {
+      ldapSha: '{SHA}at+xg6SiyUovktq1redipHiJpaE=',
+      ldapSsha: '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+      ldapMd5: '{MD5}/F4DjTilcDIIVEHn/nAQsA==',
+      md5Crypt: '$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.',
+      md5: 'md5:900150983cd24fb0d6963f7d28e17f72',
+    };
+    async function* rows() {
+      for (const [i, [username, passwordHash]] of Object.entries(hashes).entries())
+        yield {
+          line: i + 2,
+          customerNumber: String(100 + i),
+          username,
+          email: `${username.toLowerCase()}@example.mx`,
+          emailValid: true,
+          passwordHash,
+        };
+    }
+    const imported = await ports.accounts.importLegacy(rows(), {
+      dryRun: false,
+      now: ports.clock.now(),
+    });
+    expect(imported.rejected).toEqual([]);
+    const { logIn } = createUseCases(ports);
+    const context = { ip: '203.0.113.7', userAgent: 'test' };
+
+    // the queue ahead: two checks of ~70 ms each (the thread holds its next job too)
+    const slow = await bcryptHash('otra cosa', { cost: 10 });
+    const order: string[] = [];
+    const ahead = [1, 2].map((n) =>
+      legacy.verify(slow, 'otra cosa').then(() => order.push(`ahead ${n}`)),
+    );
+    await Promise.all(
+      [...Object.keys(hashes), 'nadie.existe'].map((identifier) =>
+        logIn({ identifier, password: 'una contraseña equivocada', context }).then((answer) => {
+          expect(answer.isErr() && answer.error.code, identifier).toBe('invalid_credentials');
+          order.push(identifier);
+        }),
+      ),
+    );
+    await Promise.all(ahead);
+    expect(order.slice(0, 1)).toEqual(['ahead 1']);
   });
 });

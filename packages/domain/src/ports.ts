@@ -212,6 +212,13 @@ export interface LegacyPasswordVerifier {
   /** False for a wrong password and for a malformed hash; constant-time compare. */
   verify(storedHash: string, password: string): Promise<Result<boolean, HasherBusy>>;
   /**
+   * Whether `verify` answers this hash at once, without the hasher's queue: a fast digest
+   * (MD5, SHA, LDAP `{SHA}`…), plain text, or a hash it does not recognise. A sign-in
+   * then pays the dummy slow check beside it, so that under load it waits in the queue
+   * like every other identifier (ADR 0014).
+   */
+  checkedAtOnce(storedHash: string): boolean;
+  /**
    * A weak hash (`isWeakLegacyHash`) wrapped at rest: a slow hash over it that verifies
    * the same passwords. `null` when the stored hash is not weak (nothing to wrap).
    */

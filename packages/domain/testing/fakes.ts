@@ -46,6 +46,11 @@ export class FakeLegacyVerifier implements LegacyPasswordVerifier {
     );
   }
 
+  /** Every scheme of this fake is fast, save `wrapped-fake:` (argon2id in production). */
+  checkedAtOnce(stored: string): boolean {
+    return !(this.recognizes(stored) && stored.startsWith('wrapped-fake:'));
+  }
+
   async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
     if (!this.recognizes(stored)) return Ok(false);
     const [scheme, value] = [

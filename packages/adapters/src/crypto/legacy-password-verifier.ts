@@ -267,6 +267,12 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
     return parseLegacyHash(stored) !== null;
   }
 
+  /** MD5/SHA digests, LDAP digests and plain text are compared here; so is a malformed hash. */
+  checkedAtOnce(stored: string): boolean {
+    const kind = parseLegacyHash(stored)?.kind;
+    return kind === undefined || kind === 'digest' || kind === 'plain' || kind === 'ldap-digest';
+  }
+
   async verify(stored: string, password: string): Promise<Result<boolean, HasherBusy>> {
     const scheme = parseLegacyHash(stored);
     if (!scheme) return Ok(false);

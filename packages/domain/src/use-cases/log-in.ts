@@ -1,11 +1,4 @@
-import {
-  type Account,
-  auditEntry,
-  isLogin,
-  isWeakLegacyHash,
-  type Login,
-  type PasswordHolder,
-} from '../account.js';
+import { type Account, auditEntry, isLogin, type Login, type PasswordHolder } from '../account.js';
 import type { AuditEntry, RequestContext } from '../effects.js';
 import type { DomainError } from '../errors.js';
 import { Err, Ok, type Result } from '../result.js';
@@ -65,7 +58,7 @@ type LogInPorts = Pick<
  * same `invalid_credentials`, and every answer reveals nothing of the identifier:
  * - each sign-in asks the hasher's queue for exactly one slow check: the holder's own
  *   hash, or the dummy argon2id hash for an unknown identifier, a blocked holder and a
- *   weak legacy scheme (checked at once beside it); the HTTP layer pads every answer to
+ *   legacy scheme checked at once beside it (`legacy.checkedAtOnce`); the HTTP layer pads every answer to
  *   `signInFloorMs`, which covers the slower legacy schemes (ADR 0014);
  * - an unknown identifier backs off like a known one (its counters by keyed hash).
  * A saturated hasher answers `busy` before any store work.
@@ -118,8 +111,8 @@ export const logIn =
       ? await hasher.verify(holder.passwordHash, input.password)
       : await ports.legacy.verify(holder.legacyPasswordHash, input.password);
     if (verified.isErr()) return Err(verified.error);
-    // a weak legacy scheme is checked at once: pay the slow check anyway
-    if (!isLogin(holder) && isWeakLegacyHash(holder.legacyPasswordHash)) {
+    // a legacy scheme checked at once (a fast digest, plain text): pay the slow check anyway
+    if (!isLogin(holder) && ports.legacy.checkedAtOnce(holder.legacyPasswordHash)) {
       const paid = await dummyCheck();
       if (paid.isErr()) return Err(paid.error);
     }

@@ -309,13 +309,22 @@ describe('logIn: what the mutation run found unpinned (issue 13)', () => {
     });
   });
 
-  it('a weak legacy hash pays one slow hasher check too', async () => {
+  it('a legacy hash checked at once pays one slow hasher check too; one checked in the queue, none more', async () => {
     const { uc, ports } = await setup();
-    for (const password of [DIEGO.password, 'nope']) {
-      const before = ports.hasher.verifications;
-      await uc.logIn({ identifier: DIEGO.username, password, context: ctx });
-      expect(ports.hasher.verifications).toBe(before + 1);
+    const atOnce = vi.spyOn(ports.legacy, 'checkedAtOnce');
+    for (const [checkedAtOnce, paid] of [
+      [true, 1],
+      [false, 0],
+    ] as const) {
+      atOnce.mockReturnValue(checkedAtOnce);
+      for (const password of [DIEGO.password, 'nope']) {
+        const before = ports.hasher.verifications;
+        await uc.logIn({ identifier: DIEGO.username, password, context: ctx });
+        expect(ports.hasher.verifications).toBe(before + paid);
+      }
     }
+    // the verifier is asked about the stored hash itself
+    expect(atOnce).toHaveBeenCalledWith(expect.stringMatching(/^plain:/));
   });
 
   it('the legacy username of a renewed account with its password is audited as a hint', async () => {
