@@ -194,7 +194,10 @@ export async function createRenueva(
     seedDemoAccounts?: boolean;
     /** `serve`: offer the embedded store to the CLI on a unix socket in DATA_DIR (ADR 0013). */
     shareEmbeddedStore?: boolean;
-    /** `serve`: load the password-strength dictionaries now, not at the first renewal. */
+    /**
+     * `serve`: start the password threads and load the password-strength dictionaries now,
+     * not at the first sign-in and the first renewal.
+     */
     warm?: boolean;
   } = {},
 ): Promise<Renueva> {
@@ -251,7 +254,11 @@ export async function createRenueva(
         }
       : undefined,
   });
-  bind(T.hasher).toResolvedValue(() => Argon2PasswordHasher.create(passwordWork));
+  bind(T.hasher).toResolvedValue(async () => {
+    const hasher = Argon2PasswordHasher.create(passwordWork);
+    if (options.warm) await hasher.warm();
+    return hasher;
+  });
   bind(T.legacy).toResolvedValue(() => new SchemeLegacyPasswordVerifier(passwordWork));
   bind(T.strength).toResolvedValue(() => {
     const strength = new ZxcvbnPasswordStrength();

@@ -1,7 +1,7 @@
-import { parseOptions } from '@node-rs/argon2';
+import { parseOptions, verifySync } from '@node-rs/argon2';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
+import { ARGON2ID_PARAMS, Argon2PasswordHasher } from '../src/crypto/argon2-password-hasher.js';
 import { NodeSecrets } from '../src/crypto/node-secrets.js';
 import { JOBS_PER_THREAD } from '../src/crypto/password-threads.js';
 import { SecretBox } from '../src/crypto/secret-box.js';
@@ -22,6 +22,23 @@ describe('Argon2PasswordHasher', () => {
     expect((await hasher.verify('$argon2id$garbage', 'x')).unwrap()).toBe(false);
     expect(hasher.needsRehash(hash)).toBe(false);
     expect(parseOptions(hash).memoryCost).toBe(19456);
+  });
+
+  it('checks unknown identifiers against a stand-in hash: the policy, a random salt and output; no password verifies', async () => {
+    const hasher = Argon2PasswordHasher.create();
+    expect(hasher.dummyHash).not.toBe(Argon2PasswordHasher.create().dummyHash);
+    expect(parseOptions(hasher.dummyHash)).toMatchObject({
+      memoryCost: ARGON2ID_PARAMS.memoryCost,
+      timeCost: ARGON2ID_PARAMS.timeCost,
+      parallelism: ARGON2ID_PARAMS.parallelism,
+    });
+    expect(hasher.needsRehash(hasher.dummyHash)).toBe(false);
+    // well formed: argon2 computes the whole hash and compares (a malformed one would throw
+    // here, and on a thread answer false at once, quicker than a real check)
+    expect(verifySync(hasher.dummyHash, '')).toBe(false);
+    expect((await hasher.verify(hasher.dummyHash, 'una frase bastante larga')).unwrap()).toBe(
+      false,
+    );
   });
 
   it('asks for a rehash of weaker or foreign hashes', async () => {

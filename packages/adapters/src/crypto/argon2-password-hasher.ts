@@ -11,6 +11,17 @@ const ARGON2_VERSION_13 = 1;
 /** How a hash made with the policy's parameters begins (PHC string format). */
 const POLICY_PREFIX = `$argon2id$v=19$m=${ARGON2ID_PARAMS.memoryCost},t=${ARGON2ID_PARAMS.timeCost},p=${ARGON2ID_PARAMS.parallelism}$`;
 
+/** PHC's base64: no padding. */
+const phcBase64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
+
+/**
+ * The hash an unknown identifier is checked against: the policy's parameters with a random
+ * salt and a random output. Verifying any password against it costs what a real hash
+ * costs, and fails. Made, not computed: building a hasher starts no thread and hashes
+ * nothing (every CLI command builds one).
+ */
+const standIn = () => `${POLICY_PREFIX}${phcBase64(randomBytes(16))}$${phcBase64(randomBytes(32))}`;
+
 /** argon2id through a bounded work queue, on the limiter's password threads. */
 export class Argon2PasswordHasher implements PasswordHasher {
   private constructor(
@@ -18,19 +29,20 @@ export class Argon2PasswordHasher implements PasswordHasher {
     readonly limiter: WorkLimiter,
   ) {}
 
-  /**
-   * Async because the dummy hash (verified against for unknown users) is computed once here.
-   * Pass a `WorkLimiter` to share one bound with the legacy verifier.
-   */
-  static async create(limiter: LimiterOptions | WorkLimiter = {}): Promise<Argon2PasswordHasher> {
+  /** Pass a `WorkLimiter` to share one bound with the legacy verifier. */
+  static create(limiter: LimiterOptions | WorkLimiter = {}): Argon2PasswordHasher {
     const work = limiter instanceof WorkLimiter ? limiter : new WorkLimiter(limiter);
-    // starts a password thread too, so the first sign-in does not pay for it
-    const dummy = await work.compute({
-      kind: 'argon2-hash',
-      password: randomBytes(32).toString('base64'),
-    });
-    if (dummy.isErr()) throw new Error('the password hasher is busy at start-up');
-    return new Argon2PasswordHasher(dummy.value, work);
+    return new Argon2PasswordHasher(standIn(), work);
+  }
+
+  /**
+   * Starts every password thread (`serve`, before it listens): one check of the dummy hash
+   * per slot, so that the first sign-ins do not wait for a thread to start.
+   */
+  async warm(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.limiter.slots }, () => this.verify(this.dummyHash, '')),
+    );
   }
 
   saturated(): boolean {

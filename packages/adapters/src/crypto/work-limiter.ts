@@ -44,6 +44,11 @@ export class WorkLimiter {
     this.#threads = passwordThreads(this.#slots);
   }
 
+  /** Hashes computed at once: one per password thread. */
+  get slots(): number {
+    return this.#slots;
+  }
+
   /** Jobs accepted at most at once: computing plus waiting (past it, `busy`). */
   get capacity(): number {
     return this.#capacity;
