@@ -70,6 +70,9 @@ export interface Renueva {
    * admits at most its `capacity` hashing requests at once (ADR 0014).
    */
   passwordWork: WorkLimiter;
+  /** The argon2id hasher and the legacy verifier the use cases check passwords with. */
+  hasher: PasswordHasher;
+  legacy: LegacyPasswordVerifier;
   /** The Prometheus metrics, when `METRICS_PORT` or `METRICS_TOKEN` asks for them; else null (nothing counted). */
   metrics: Metrics | null;
   /** The store answers. */
@@ -357,6 +360,8 @@ export async function createRenueva(
     demoAccounts: seeded ? demoAccounts : [],
     rateLimiters: store.rateLimiters,
     passwordWork,
+    hasher: ports.hasher,
+    legacy: ports.legacy,
     metrics,
     isReady: () => store.isReady(),
     startDispatcher: () =>

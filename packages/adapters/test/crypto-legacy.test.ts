@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
+import {
+  describeLegacyHash,
+  SchemeLegacyPasswordVerifier,
+} from '../src/crypto/legacy-password-verifier.js';
 
 const verifier = new SchemeLegacyPasswordVerifier();
 
@@ -68,6 +71,49 @@ describe('SchemeLegacyPasswordVerifier', () => {
       expect((await verifier.verify(stored, `${password}x`)).unwrap()).toBe(false);
     },
   );
+
+  it('describes each hash by its scheme and work factor, what its check costs depends on', () => {
+    const described = Object.fromEntries(
+      [
+        ...vectors.map(([, , stored]) => stored),
+        '$2b$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW',
+        '{CRYPT}$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq',
+        '$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.',
+        '$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5',
+        '$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.',
+        '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0',
+        '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+        '{MD5}/F4DjTilcDIIVEHn/nAQsA==',
+        'wrapped-argon2id:md5:$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g',
+        'rot13:abc',
+      ].map((stored) => [stored, describeLegacyHash(stored)]),
+    );
+    expect(new Set(Object.values(described))).toEqual(
+      new Set([
+        'bcrypt cost 5',
+        'argon2i m=65536,t=2,p=4',
+        'PBKDF2-SHA256, 1000000 iterations',
+        'PBKDF2-SHA1, 260000 iterations',
+        'PBKDF2-SHA1, 1000 iterations',
+        'PBKDF2-SHA256, 10000 iterations',
+        'PBKDF2-SHA512, 100000 iterations',
+        'md5, unsalted',
+        'sha1, unsalted',
+        'sha256, unsalted',
+        'plain text',
+        'bcrypt cost 12',
+        'bcrypt cost 7',
+        'md5-crypt',
+        'sha256-crypt, 5000 rounds',
+        'sha512-crypt, 10000 rounds',
+        'phpass, 2^11 rounds',
+        'LDAP {SSHA}',
+        'LDAP {MD5}',
+        'md5 wrapped in argon2id',
+        'not recognised',
+      ]),
+    );
+  });
 
   it('says which hashes it checks at once, outside the hasher queue (a sign-in pays the dummy check beside them)', () => {
     const atOnce = [

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { accountsSetEmail, accountsShow, accountsUnlock } from './commands/accounts.js';
 import { audit, parseSince, type Since } from './commands/audit.js';
 import { dbMigrate } from './commands/db.js';
-import { hashesWrap } from './commands/hashes.js';
+import { hashesCosts, hashesWrap } from './commands/hashes.js';
 import { importFile } from './commands/import.js';
 import { outboxList, outboxRetry } from './commands/outbox.js';
 import { stats } from './commands/stats.js';
@@ -90,9 +90,8 @@ export function buildProgram(ctx: CommandContext): Command {
         }),
     );
 
-  program
-    .command('hashes')
-    .description('legacy password hashes at rest')
+  const hashes = program.command('hashes').description('legacy password hashes at rest');
+  hashes
     .command('wrap')
     .description(
       'wrap every weak legacy hash (md5, sha1, sha256, plain) of accounts not yet renewed with argon2id; resumable, safe beside the portal',
@@ -108,6 +107,18 @@ export function buildProgram(ctx: CommandContext): Command {
     .addOption(json)
     .action((o: { rate: number; batch: number; json?: boolean }) =>
       hashesWrap(ctx, { rate: o.rate, batch: o.batch, json: Boolean(o.json) }),
+    );
+  hashes
+    .command('costs')
+    .description(
+      'group the legacy hashes of accounts not yet renewed by scheme and work factor, time one check of each here, and say whether the sign-in floor hides them',
+    )
+    .addOption(
+      new Option('--batch <n>', 'accounts read per query').argParser(positiveInt).default(1000),
+    )
+    .addOption(json)
+    .action((o: { batch: number; json?: boolean }) =>
+      hashesCosts(ctx, { batch: o.batch, json: Boolean(o.json) }),
     );
 
   const accounts = program.command('accounts').description('look at and fix accounts (support)');

@@ -679,6 +679,59 @@ export function cliContract(
     });
   }, 120_000);
 
+  it('hashes costs groups the legacy hashes by scheme and work factor, times each, and says whether the floor hides them', async () => {
+    const fresh = await freshEnv();
+    const file = join(dir(), 'costs.csv');
+    writeFileSync(
+      file,
+      [
+        'customer_number,username,email,password_hash',
+        // published vectors (passlib's ldap_sha1, RFC 1321 A.5, Openwall crypt_blowfish)
+        '9400001,costo.ldap,costo.ldap@example.mx,{SHA}at+xg6SiyUovktq1redipHiJpaE=',
+        '9400002,costo.md5,costo.md5@example.mx,md5:900150983cd24fb0d6963f7d28e17f72',
+        '9400003,costo.bcrypt1,costo.bcrypt1@example.mx,$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW',
+        '9400004,costo.bcrypt2,costo.bcrypt2@example.mx,$2b$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK',
+      ].join('\n'),
+    );
+    expect((await cli(fresh)('db', 'migrate')).code).toBe(0);
+    expect((await cli(fresh)('import', file, '--json')).code).toBe(0);
+
+    const uncovered = await cli({ ...fresh, POLICY_SIGN_IN_FLOOR_MS: '0' })(
+      'hashes',
+      'costs',
+      '--json',
+    );
+    expect(uncovered.stderr).toBe('');
+    const report = JSON.parse(uncovered.stdout) as {
+      floorMs: number;
+      schemes: { scheme: string; accounts: number; checkMs: number }[];
+      unknownIdentifierMs: number;
+      slowestMs: number;
+      floorCoversAll: boolean;
+      recommendedFloorMs: number | null;
+    };
+    expect(report.schemes.map(({ scheme, accounts }) => [scheme, accounts]).sort()).toEqual([
+      ['LDAP {SHA}', 1],
+      ['bcrypt cost 5', 2],
+      ['md5, unsalted', 1],
+    ]);
+    // sorted slowest first; the slowest is what the floor must hide
+    const times = report.schemes.map((s) => s.checkMs);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(report.slowestMs).toBe(Math.max(report.unknownIdentifierMs, ...times));
+    expect(report).toMatchObject({ floorMs: 0, floorCoversAll: false });
+    expect(report.recommendedFloorMs).toBeGreaterThanOrEqual(report.slowestMs * 1.25);
+    expect((report.recommendedFloorMs as number) % 50).toBe(0);
+
+    const covered = await cli({ ...fresh, POLICY_SIGN_IN_FLOOR_MS: '5000' })('hashes', 'costs');
+    expect(covered.code).toBe(0);
+    expect(covered.stdout).toMatch(/^ {2}bcrypt cost 5 +2 +\d+ ms$/m);
+    expect(covered.stdout).toMatch(/^ {2}unknown identifier \(argon2id\) +— +\d+ ms$/m);
+    expect(covered.stdout).toContain('Sign-in floor (POLICY_SIGN_IN_FLOOR_MS): 5000 ms');
+    expect(covered.stdout).toContain('Every check fits under the floor');
+    expect(covered.stdout).not.toContain('slower than the floor');
+  }, 60_000);
+
   it('import --wrap and hashes wrap leave no weak hash; the passwords still sign in; stats count them', async () => {
     const fresh = await freshEnv();
     const run = cli(fresh);

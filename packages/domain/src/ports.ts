@@ -81,6 +81,11 @@ export interface AccountRepository {
    */
   findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]>;
   /**
+   * Up to `limit` accounts not yet renewed, each with its legacy hash whatever the scheme,
+   * in id order after `afterId` (`null`: from the start). Empty when there are no more.
+   */
+  findLegacyHashes(limit: number, afterId: string | null): Promise<LegacyHash[]>;
+  /**
    * Replaces an account's legacy hash only if it is still `expected` and the account is
    * not renewed; bumps the version so a writer holding the old value conflicts instead
    * of writing it back. False (nothing written) when it changed meanwhile.
@@ -107,11 +112,14 @@ export interface UnknownIdentifier {
   lastFailedLoginAt: Date | null;
 }
 
-/** A weak legacy hash as it is stored, with the account that holds it. */
-export interface WeakLegacyHash {
+/** A legacy hash as it is stored, with the account that holds it. */
+export interface LegacyHash {
   accountId: string;
   hash: string;
 }
+
+/** A weak legacy hash (`isWeakLegacyHash`) as it is stored, with the account that holds it. */
+export type WeakLegacyHash = LegacyHash;
 
 /** A row of the import file after validation. */
 export interface LegacyImportRow {

@@ -135,6 +135,7 @@ describe('the public API', () => {
         "ImportOutcome",
         "ImportedLines",
         "LegacyAccount",
+        "LegacyHash",
         "LegacyImportRow",
         "LegacyPasswordVerifier",
         "LineDigest",

@@ -15,6 +15,7 @@ import {
   phpass,
   phpassLog2,
   SHA_CRYPT,
+  SHA_CRYPT_DEFAULT_ROUNDS,
   shaCrypt,
 } from './crypt-schemes.js';
 import type { PasswordJob } from './password-threads.js';
@@ -234,6 +235,42 @@ export function parseLegacyHash(stored: string): Scheme | null {
     }
     default:
       return null;
+  }
+}
+
+/**
+ * A stored hash's scheme and work factor, in words ("bcrypt cost 12", "PBKDF2-SHA256,
+ * 260000 iterations"): what its check costs depends on nothing else. `renueva hashes
+ * costs` groups the accounts by it.
+ */
+export function describeLegacyHash(stored: string): string {
+  const scheme = parseLegacyHash(stored);
+  const bare = stored.replace(/^\{CRYPT\}/i, '');
+  switch (scheme?.kind) {
+    case undefined:
+      return 'not recognised';
+    case 'bcrypt':
+    case 'bcrypt-2x':
+      return `bcrypt cost ${Number(bare.split('$')[2])}`;
+    case 'crypt': {
+      const sha = SHA_CRYPT.exec(bare);
+      if (sha)
+        return `sha${sha[1] === '5' ? 256 : 512}-crypt, ${sha[2] ?? SHA_CRYPT_DEFAULT_ROUNDS} rounds`;
+      const php = PHPASS.exec(bare);
+      return php ? `phpass, 2^${phpassLog2(php[2] as string)} rounds` : 'md5-crypt';
+    }
+    case 'ldap-digest':
+      return `LDAP {${scheme.salt.length > 0 ? 'S' : ''}${scheme.digest === 'md5' ? 'MD5' : 'SHA'}}`;
+    case 'argon2':
+      return scheme.hash.split('$').slice(1, 4).join(' ').replace(' v=19', '');
+    case 'pbkdf2':
+      return `PBKDF2-${scheme.digest.toUpperCase()}, ${scheme.iterations} iterations`;
+    case 'digest':
+      return `${scheme.digest}, unsalted`;
+    case 'plain':
+      return 'plain text';
+    case 'wrapped':
+      return `${scheme.inner} wrapped in argon2id`;
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   Flow,
   ImportedLines,
   ImportOutcome,
+  LegacyHash,
   LegacyImportRow,
   Login,
   SaveResult,
@@ -158,6 +159,15 @@ export class PostgresAccountRepository implements AccountRepository {
     const rows = await this.db.query<{ id: string; legacy_password_hash: string }>(
       `SELECT id, legacy_password_hash FROM accounts
        WHERE ${WEAK} AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
+      [limit, afterId],
+    );
+    return rows.map((r) => ({ accountId: r.id, hash: r.legacy_password_hash }));
+  }
+
+  async findLegacyHashes(limit: number, afterId: string | null): Promise<LegacyHash[]> {
+    const rows = await this.db.query<{ id: string; legacy_password_hash: string }>(
+      `SELECT id, legacy_password_hash FROM accounts
+       WHERE status <> 'migrated' AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
       [limit, afterId],
     );
     return rows.map((r) => ({ accountId: r.id, hash: r.legacy_password_hash }));

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Renueva } from '@renueva/adapters';
+import { describeLegacyHash, type Renueva } from '@renueva/adapters';
 import type { WrapOutcome } from '@renueva/domain';
 import { actorOf, type CommandContext, withRenueva } from '../context.js';
 import { print, progressBar, table } from '../output.js';
@@ -93,4 +94,100 @@ export async function hashesWrap(
   print(ctx.io, options.json, summary, () =>
     ['Weak legacy hashes wrapped with argon2id (ADR 0009)', table(wrapRows(summary))].join('\n'),
   );
+}
+
+/** One group of `renueva hashes costs`: the accounts whose legacy hash has this scheme and work factor. */
+export interface SchemeCost {
+  scheme: string;
+  accounts: number;
+  /** What a sign-in's password check took here (median of 3; the dummy argon2id included where it pays one). */
+  checkMs: number;
+}
+
+const median3 = async (check: () => Promise<unknown>): Promise<number> => {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await check();
+    times.push(performance.now() - started);
+  }
+  return Math.round(times.sort((a, b) => a - b)[1] as number);
+};
+
+/**
+ * `renueva hashes costs`: the legacy hashes of accounts not yet renewed, grouped by scheme
+ * and work factor, each with what its check costs on this machine, against the sign-in
+ * floor (ADR 0014): a check slower than the floor answers later than an unknown
+ * identifier, and so tells that the username exists.
+ */
+export async function hashesCosts(
+  ctx: CommandContext,
+  options: { batch: number; json: boolean },
+): Promise<void> {
+  const report = await withRenueva(ctx, async (r) => {
+    const groups = new Map<string, { accounts: number; sample: string }>();
+    for (let after: string | null = null; ; ) {
+      const page = await r.accounts.findLegacyHashes(options.batch, after);
+      if (page.length === 0) break;
+      for (const { hash } of page) {
+        const scheme = describeLegacyHash(hash);
+        const group = groups.get(scheme);
+        if (group) group.accounts++;
+        else groups.set(scheme, { accounts: 1, sample: hash });
+      }
+      after = page.at(-1)?.accountId ?? null;
+    }
+    // a wrong password, as an attacker's probe would send
+    const wrong = randomBytes(12).toString('base64');
+    const unknownIdentifierMs = await median3(() => r.hasher.verify(r.hasher.dummyHash, wrong));
+    const schemes: SchemeCost[] = [];
+    for (const [scheme, { accounts, sample }] of groups) {
+      const checkMs = await median3(async () => {
+        await r.legacy.verify(sample, wrong);
+        // the sign-in pays the dummy argon2id beside a scheme checked at once
+        if (r.legacy.checkedAtOnce(sample)) await r.hasher.verify(r.hasher.dummyHash, wrong);
+      });
+      schemes.push({ scheme, accounts, checkMs });
+    }
+    schemes.sort((a, b) => b.checkMs - a.checkMs || b.accounts - a.accounts);
+    const floorMs = r.policies.signInFloorMs;
+    const slowestMs = Math.max(unknownIdentifierMs, ...schemes.map((s) => s.checkMs));
+    // a quarter to spare: a check takes longer on a busier machine
+    const neededMs = Math.ceil((slowestMs * 1.25) / 50) * 50;
+    return {
+      floorMs,
+      unknownIdentifierMs,
+      schemes,
+      slowestMs,
+      floorCoversAll: floorMs >= neededMs,
+      recommendedFloorMs: floorMs >= neededMs ? null : neededMs,
+    };
+  });
+  print(ctx.io, options.json, report, () => {
+    const rows: [string, string, string, string][] = [
+      ['scheme', 'accounts', 'check', ''],
+      ...report.schemes.map((s): [string, string, string, string] => [
+        s.scheme,
+        String(s.accounts),
+        `${s.checkMs} ms`,
+        s.checkMs > report.floorMs ? 'slower than the floor' : '',
+      ]),
+      ['unknown identifier (argon2id)', '—', `${report.unknownIdentifierMs} ms`, ''],
+    ];
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+    const over = report.schemes.filter((s) => s.checkMs > report.floorMs);
+    const verdict = report.floorCoversAll
+      ? `Every check fits under the floor with a quarter to spare: a sign-in answers in the same time whatever the identifier.`
+      : over.length > 0
+        ? `${over.reduce((n, s) => n + s.accounts, 0)} accounts take longer to check than the floor: their sign-ins answer later than an unknown identifier's, which tells that those usernames exist. Raise POLICY_SIGN_IN_FLOOR_MS to at least ${report.recommendedFloorMs}, or have those customers renew first.`
+        : `The slowest check (${report.slowestMs} ms) is within the floor but has less than a quarter to spare: a busier machine may cross it. Raise POLICY_SIGN_IN_FLOOR_MS to at least ${report.recommendedFloorMs}.`;
+    return [
+      'Legacy hashes of accounts not yet renewed, by scheme; what one sign-in check takes here (median of 3):',
+      ...rows.map(([scheme, accounts, check, note]) =>
+        `  ${scheme.padEnd(widths[0] as number)}  ${accounts.padStart(widths[1] as number)}  ${check.padStart(widths[2] as number)}  ${note}`.trimEnd(),
+      ),
+      `Sign-in floor (POLICY_SIGN_IN_FLOOR_MS): ${report.floorMs} ms`,
+      verdict,
+    ].join('\n');
+  });
 }

@@ -595,6 +595,32 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
           );
       });
 
+      it('lists the legacy hashes of every scheme, of accounts not yet renewed, in id order after a cursor', async () => {
+        const seeded = await seed(f.accounts, [
+          ...weak.map((passwordHash) => ({ passwordHash })),
+          { passwordHash: '$2b$04$abcdefghijklmnopqrstuu5Q6T.dKL3yLI9xJmDNm1T6t0bq9yLa6' },
+          { passwordHash: 'plain:renewed' },
+        ]);
+        const renewed = seeded.at(-1);
+        if (!renewed) throw new Error('not seeded');
+        const renewing = pending(renewed, 1);
+        (await saveAccount(f.accounts, renewing, renewed.version)).unwrap();
+        expect((await migrate(f.accounts, renewing, 'renewed@x.mx')).saved.isOk()).toBe(true);
+
+        const first = await f.accounts.findLegacyHashes(3, null);
+        const rest = await f.accounts.findLegacyHashes(3, first[2]?.accountId ?? null);
+        expect([...first, ...rest]).toEqual(
+          seeded
+            .slice(0, 5)
+            .map((a) => ({
+              accountId: a.id,
+              hash: (a as { legacyPasswordHash: string }).legacyPasswordHash,
+            }))
+            .sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+        );
+        expect(await f.accounts.findLegacyHashes(3, rest[1]?.accountId ?? null)).toEqual([]);
+      });
+
       it('replaces a legacy hash only if it is unchanged and the account not renewed, bumping the version', async () => {
         const [a, b] = await seed(f.accounts, [
           { passwordHash: 'md5:9e107d9d372bb6826bd81d3542a419d6' },

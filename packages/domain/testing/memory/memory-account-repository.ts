@@ -10,6 +10,7 @@ import {
   type ImportOutcome,
   isWeakLegacyHash,
   type LegacyAccount,
+  type LegacyHash,
   type LegacyImportRow,
   type LineDigest,
   type Login,
@@ -165,19 +166,25 @@ export class MemoryAccountRepository implements AccountRepository {
     return counts;
   }
 
-  #weak(): (Account & { legacyPasswordHash: string })[] {
+  /** Accounts not yet renewed, in id order. */
+  #notRenewed(): (Account & { legacyPasswordHash: string })[] {
     return [...this.#accounts.values()]
-      .filter((a) => a.status !== 'migrated' && isWeakLegacyHash(a.legacyPasswordHash))
+      .filter((a) => a.status !== 'migrated')
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) as (Account & {
       legacyPasswordHash: string;
     })[];
   }
 
+  #weak(): (Account & { legacyPasswordHash: string })[] {
+    return this.#notRenewed().filter((a) => isWeakLegacyHash(a.legacyPasswordHash));
+  }
+
   async findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]> {
-    return this.#weak()
-      .filter((a) => afterId === null || a.id > afterId)
-      .slice(0, limit)
-      .map((a) => ({ accountId: a.id, hash: a.legacyPasswordHash }));
+    return page(this.#weak(), limit, afterId);
+  }
+
+  async findLegacyHashes(limit: number, afterId: string | null): Promise<LegacyHash[]> {
+    return page(this.#notRenewed(), limit, afterId);
   }
 
   async replaceLegacyHash(
@@ -362,3 +369,14 @@ export class MemoryAccountRepository implements AccountRepository {
     await this.#audit.append([entry]);
   }
 }
+
+/** The hashes of `accounts` (in id order) after `afterId`, at most `limit`. */
+const page = (
+  accounts: (Account & { legacyPasswordHash: string })[],
+  limit: number,
+  afterId: string | null,
+): LegacyHash[] =>
+  accounts
+    .filter((a) => afterId === null || a.id > afterId)
+    .slice(0, limit)
+    .map((a) => ({ accountId: a.id, hash: a.legacyPasswordHash }));
