@@ -155,19 +155,19 @@ export class PostgresAccountRepository implements AccountRepository {
     return counts;
   }
 
-  async findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]> {
-    const rows = await this.db.query<{ id: string; legacy_password_hash: string }>(
-      `SELECT id, legacy_password_hash FROM accounts
-       WHERE ${WEAK} AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
-      [limit, afterId],
-    );
-    return rows.map((r) => ({ accountId: r.id, hash: r.legacy_password_hash }));
+  findWeakLegacyHashes(limit: number, afterId: string | null): Promise<WeakLegacyHash[]> {
+    return this.#legacyHashes(WEAK, limit, afterId);
   }
 
-  async findLegacyHashes(limit: number, afterId: string | null): Promise<LegacyHash[]> {
+  findLegacyHashes(limit: number, afterId: string | null): Promise<LegacyHash[]> {
+    return this.#legacyHashes(`status <> 'migrated'`, limit, afterId);
+  }
+
+  /** A page of the legacy hashes of the accounts `where` picks, in id order after `afterId`. */
+  async #legacyHashes(where: string, limit: number, afterId: string | null): Promise<LegacyHash[]> {
     const rows = await this.db.query<{ id: string; legacy_password_hash: string }>(
       `SELECT id, legacy_password_hash FROM accounts
-       WHERE status <> 'migrated' AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
+       WHERE ${where} AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $1`,
       [limit, afterId],
     );
     return rows.map((r) => ({ accountId: r.id, hash: r.legacy_password_hash }));
