@@ -77,7 +77,7 @@ describe('work factors of imported hashes', () => {
 
 describe('Argon2PasswordHasher.needsRehash', () => {
   it('asks for a rehash when any cost is weaker than the policy, the time cost included', async () => {
-    const hasher = await Argon2PasswordHasher.create();
+    const hasher = Argon2PasswordHasher.create();
     const salt = 'c29tZXNhbHRzb21lc2FsdA';
     const hash = 'RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs';
     const phc = (m: number, t: number) => `$argon2id$v=19$m=${m},t=${t},p=1$${salt}$${hash}`;

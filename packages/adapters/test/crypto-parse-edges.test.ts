@@ -207,7 +207,7 @@ describe('crypt strings', () => {
 describe('Argon2PasswordHasher and the work queue', () => {
   it('says when it is saturated, and answers false, not busy, for a hash that is not argon2', async () => {
     const limiter = new WorkLimiter({ concurrency: 1, maxQueue: 0 });
-    const hasher = await Argon2PasswordHasher.create(limiter);
+    const hasher = Argon2PasswordHasher.create(limiter);
     expect(hasher.saturated()).toBe(false);
     let release = () => {};
     const gate = new Promise<void>((resolve) => {

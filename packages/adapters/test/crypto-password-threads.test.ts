@@ -105,7 +105,7 @@ describe('password threads', () => {
 
   it('are what the limiter computes on, within its bound', async () => {
     const limiter = new WorkLimiter({ concurrency: 1, maxQueue: 0 });
-    const hasher = await Argon2PasswordHasher.create(limiter);
+    const hasher = Argon2PasswordHasher.create(limiter);
     const stored = (await hasher.hash(PASSWORD)).unwrap();
     const running = hasher.verify(stored, PASSWORD);
     expect((await hasher.verify(stored, PASSWORD)).isErr()).toBe(true);
@@ -120,7 +120,7 @@ describe('a process that hashed a password', () => {
     );
     const script = `
       const { Argon2PasswordHasher } = await import(${JSON.stringify(dist)});
-      const hasher = await Argon2PasswordHasher.create();
+      const hasher = Argon2PasswordHasher.create();
       const stored = (await hasher.hash('una frase bastante larga')).unwrap();
       console.log((await hasher.verify(stored, 'una frase bastante larga')).unwrap());`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {

@@ -12,7 +12,7 @@ const SECRET = 'a-server-secret-of-at-least-32-characters!';
 
 describe('Argon2PasswordHasher', () => {
   it('hashes with argon2id m=19456 t=2 p=1, verifies, and never throws on garbage', async () => {
-    const hasher = await Argon2PasswordHasher.create();
+    const hasher = Argon2PasswordHasher.create();
     const hash = (await hasher.hash('una frase bastante larga')).unwrap();
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(hasher.dummyHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -42,7 +42,7 @@ describe('Argon2PasswordHasher', () => {
   });
 
   it('asks for a rehash of weaker or foreign hashes', async () => {
-    const hasher = await Argon2PasswordHasher.create();
+    const hasher = Argon2PasswordHasher.create();
     expect(
       hasher.needsRehash(
         '$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',

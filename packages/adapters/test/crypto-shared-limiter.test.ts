@@ -12,7 +12,7 @@ const BCRYPT = '$2a$05$c92SVSfjeiCD6F2nAD6y0uBpJDjdRkt0EgeC4/31Rf2LUZbDRDE.O';
 describe('one WorkLimiter for the hasher and the legacy verifier', () => {
   it('counts legacy verifications and argon2 work against the same bound', async () => {
     const shared = new WorkLimiter({ concurrency: 1, maxQueue: 0 });
-    const hasher = await Argon2PasswordHasher.create(shared);
+    const hasher = Argon2PasswordHasher.create(shared);
     const legacy = new SchemeLegacyPasswordVerifier(shared);
 
     // the slot is taken synchronously by the first call, so the others see it at once
@@ -44,7 +44,7 @@ describe('one WorkLimiter for the hasher and the legacy verifier', () => {
 
   it('a sign-in of every class waits its turn in the queue: a legacy scheme checked at once too', async () => {
     const shared = new WorkLimiter({ concurrency: 1, maxQueue: 16 });
-    const hasher = await Argon2PasswordHasher.create(shared);
+    const hasher = Argon2PasswordHasher.create(shared);
     const legacy = new SchemeLegacyPasswordVerifier(shared);
     const ports = createMemoryPorts({ hasher, legacy });
     // published vectors (passlib): LDAP digests, md5-crypt; and a hex digest

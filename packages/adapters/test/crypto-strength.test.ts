@@ -46,7 +46,7 @@ describe('ZxcvbnPasswordStrength feedback', () => {
 
 describe('Argon2PasswordHasher.needsRehash', () => {
   it('asks for a rehash of argon2id 1.0 (no v=) even with the current parameters', async () => {
-    const hasher = await Argon2PasswordHasher.create();
+    const hasher = Argon2PasswordHasher.create();
     // same m, t, p as ours; the version field is what differs
     const v13 =
       '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc';
