@@ -1,3 +1,4 @@
+import { isWeakLegacyHash } from '@renueva/domain';
 import { describe, expect, it } from 'vitest';
 import { SchemeLegacyPasswordVerifier } from '../src/crypto/legacy-password-verifier.js';
 import { digests, plains, type Vector } from './weak-vectors.js';
@@ -247,6 +248,29 @@ describe('weak vectors wrapped at rest (ADR 0009)', () => {
     expect((await verifier.verify(wrapped, password)).unwrap()).toBe(true);
     expect((await verifier.verify(wrapped, `X${password}`)).unwrap()).toBe(false);
     expect((await verifier.wrap(wrapped)).unwrap()).toBeNull();
+  });
+
+  it('wraps the unsalted LDAP digests as the md5/sha1 digests they are; the salted ones stay', async () => {
+    // passlib's ldap_md5 and ldap_sha1 vectors; scheme names in any case (RFC 2307)
+    for (const [stored, scheme] of [
+      ['{SHA}at+xg6SiyUovktq1redipHiJpaE=', 'sha1'],
+      ['{sha}at+xg6SiyUovktq1redipHiJpaE=', 'sha1'],
+      ['{MD5}/F4DjTilcDIIVEHn/nAQsA==', 'md5'],
+    ] as const) {
+      expect(isWeakLegacyHash(stored), stored).toBe(true);
+      const wrapped = (await verifier.wrap(stored)).unwrap();
+      expect(wrapped).toMatch(new RegExp(`^wrapped-argon2id:${scheme}:\\$argon2id\\$`));
+      if (!wrapped) throw new Error('not wrapped');
+      expect((await verifier.verify(wrapped, 'helloworld')).unwrap()).toBe(true);
+      expect((await verifier.verify(wrapped, 'Xhelloworld')).unwrap()).toBe(false);
+    }
+    for (const salted of [
+      '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr',
+      '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE=',
+    ]) {
+      expect(isWeakLegacyHash(salted)).toBe(false);
+      expect((await verifier.wrap(salted)).unwrap()).toBeNull();
+    }
   });
 
   it('wraps only weak schemes, and accepts only argon2id wrappers of known weak schemes', async () => {

@@ -67,7 +67,10 @@ export function buildProgram(ctx: CommandContext): Command {
     .argument('<file>', 'the CSV file')
     .option('--dry-run', 'check and count everything, write nothing')
     .option('--report <file>', 'write the rejected rows (line,reason) to this CSV file')
-    .option('--wrap', 'then wrap the weak legacy hashes (md5, sha1, sha256, plain) with argon2id')
+    .option(
+      '--wrap',
+      'then wrap the weak legacy hashes (md5, sha1, sha256, plain, LDAP {MD5}/{SHA}) with argon2id',
+    )
     .addOption(
       new Option('--rate <n>', 'with --wrap: hashes per second (0: every CPU)')
         .argParser(rate)
@@ -94,7 +97,7 @@ export function buildProgram(ctx: CommandContext): Command {
   hashes
     .command('wrap')
     .description(
-      'wrap every weak legacy hash (md5, sha1, sha256, plain) of accounts not yet renewed with argon2id; resumable, safe beside the portal',
+      'wrap every weak legacy hash (md5, sha1, sha256, plain, LDAP {MD5}/{SHA}) of accounts not yet renewed with argon2id; resumable, safe beside the portal',
     )
     .addOption(
       new Option('--rate <n>', 'hashes per second, so the portal keeps its CPU (0: no bound)')

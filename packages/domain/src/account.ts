@@ -35,9 +35,16 @@ export interface LegacyAccount extends AccountBase, Throttle {
  */
 export const WEAK_LEGACY_SCHEMES = ['md5', 'sha1', 'sha256', 'plain'] as const;
 
-/** Whether a stored legacy hash uses a weak scheme (`md5:…`, `sha1:…`, `sha256:…`, `plain:…`). */
-export const isWeakLegacyHash = (hash: string): boolean =>
-  WEAK_LEGACY_SCHEMES.some((scheme) => hash.startsWith(`${scheme}:`));
+/**
+ * How a weak stored hash begins: a scheme of `WEAK_LEGACY_SCHEMES` and `:`, or an unsalted
+ * LDAP digest (`{MD5}`, `{SHA}`, in any case: the same digests in base64). One pattern for
+ * JavaScript and for PostgreSQL's `~`, so that a store can select them itself.
+ */
+export const WEAK_LEGACY_HASH_PATTERN = `^((${WEAK_LEGACY_SCHEMES.join('|')}):|\\{([Mm][Dd]5|[Ss][Hh][Aa])\\})`;
+const WEAK_LEGACY_HASH = new RegExp(WEAK_LEGACY_HASH_PATTERN);
+
+/** Whether a stored legacy hash uses a weak scheme (`md5:…`, `sha1:…`, `sha256:…`, `plain:…`, `{SHA}…`, `{MD5}…`). */
+export const isWeakLegacyHash = (hash: string): boolean => WEAK_LEGACY_HASH.test(hash);
 
 /** A renewal under way: a code went to the registered email. */
 export interface PendingRenewal extends AccountBase, Throttle {

@@ -14,6 +14,7 @@ export {
   type PendingRenewal,
   type Transition,
   type Versioned,
+  WEAK_LEGACY_HASH_PATTERN,
   WEAK_LEGACY_SCHEMES,
 } from './account.js';
 export {

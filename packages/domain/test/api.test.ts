@@ -179,6 +179,7 @@ describe('the public API', () => {
         "ValidSession",
         "Versioned",
         "VersionedWrite",
+        "WEAK_LEGACY_HASH_PATTERN",
         "WEAK_LEGACY_SCHEMES",
         "WeakLegacyHash",
         "WrapOutcome",

@@ -351,7 +351,10 @@ export class SchemeLegacyPasswordVerifier implements LegacyPasswordVerifier {
         ? { scheme: scheme.digest, digest: scheme.hex.toLowerCase() }
         : scheme?.kind === 'plain'
           ? { scheme: 'plain' as const, digest: innerDigest('plain', scheme.text) }
-          : null;
+          : // `{MD5}`/`{SHA}`: the md5/sha1 digest in base64, so wrapped as md5/sha1
+            scheme?.kind === 'ldap-digest' && scheme.salt.length === 0
+            ? { scheme: scheme.digest, digest: scheme.expected.toString('hex') }
+            : null;
     if (!inner) return Ok(null);
     const result = await this.#limiter.compute({ kind: 'argon2-hash', password: inner.digest });
     return result.isOk() ? Ok(`${WRAPPED}:${inner.scheme}:${result.value}`) : Err(result.error);

@@ -14,7 +14,7 @@ import type {
   UnknownIdentifier,
   WeakLegacyHash,
 } from '@renueva/domain';
-import { Err, Ok, WEAK_LEGACY_SCHEMES } from '@renueva/domain';
+import { Err, Ok, WEAK_LEGACY_HASH_PATTERN } from '@renueva/domain';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database, Queryable } from './database.js';
 import { importedLineDigests, importLegacyRows } from './import-legacy.js';
@@ -45,7 +45,7 @@ const SELECT_LOGIN = `SELECT l.*, ARRAY(SELECT a.customer_number FROM accounts a
   WHERE a.login_id = l.id ORDER BY a.customer_number) AS customer_numbers FROM logins l`;
 
 // the same test as the domain's `isWeakLegacyHash`, for the rows of accounts not yet renewed
-const WEAK = `status <> 'migrated' AND legacy_password_hash ~ '^(${WEAK_LEGACY_SCHEMES.join('|')}):'`;
+const WEAK = `status <> 'migrated' AND legacy_password_hash ~ '${WEAK_LEGACY_HASH_PATTERN}'`;
 
 /** Thrown inside a transaction to roll it back when a version check fails. */
 class Conflict extends Error {}

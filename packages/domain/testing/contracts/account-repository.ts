@@ -621,6 +621,20 @@ export function accountRepositoryContract(name: string, make: MakeFixture) {
         expect(await f.accounts.findLegacyHashes(3, rest[1]?.accountId ?? null)).toEqual([]);
       });
 
+      it('counts the unsalted LDAP digests as weak, in any case; the salted ones not', async () => {
+        const [sha, lower, md5] = await seed(f.accounts, [
+          { passwordHash: '{SHA}at+xg6SiyUovktq1redipHiJpaE=' },
+          { passwordHash: '{sha}at+xg6SiyUovktq1redipHiJpaE=' },
+          { passwordHash: '{MD5}/F4DjTilcDIIVEHn/nAQsA==' },
+          { passwordHash: '{SSHA}0c0blFTXXNuAMHECS4uxrj3ZieMoWImr' },
+          { passwordHash: '{SMD5}UjFY34os/pnZQ3oQOzjqGu4yeXE=' },
+        ]);
+        expect(await f.accounts.countWeakLegacyHashes()).toBe(3);
+        expect((await f.accounts.findWeakLegacyHashes(10, null)).map((r) => r.accountId)).toEqual(
+          [sha, lower, md5].map((a) => a?.id).sort(),
+        );
+      });
+
       it('replaces a legacy hash only if it is unchanged and the account not renewed, bumping the version', async () => {
         const [a, b] = await seed(f.accounts, [
           { passwordHash: 'md5:9e107d9d372bb6826bd81d3542a419d6' },
