@@ -741,22 +741,23 @@ export function cliContract(
       file,
       [
         'customer_number,username,email,password_hash',
-        // RFC 1321 A.5 ("abc") and clear text
+        // RFC 1321 A.5 ("abc"), clear text, and passlib's ldap_sha1 ("helloworld")
         '9100001,debil.md5,debil.md5@example.mx,md5:900150983cd24fb0d6963f7d28e17f72',
         '9100002,debil.plain,debil.plain@example.mx,plain:contraseña vieja',
+        '9100003,debil.ldap,debil.ldap@example.mx,{SHA}at+xg6SiyUovktq1redipHiJpaE=',
       ].join('\n'),
     );
     const imported = JSON.parse((await run('import', file, '--wrap', '--json')).stdout);
-    expect(imported.inserted).toBe(2);
+    expect(imported.inserted).toBe(3);
     expect(imported.wrap).toMatchObject({ skipped: 0, remaining: 0 });
-    expect(imported.wrap.wrapped).toBeGreaterThanOrEqual(2);
+    expect(imported.wrap.wrapped).toBeGreaterThanOrEqual(3);
     expect(JSON.parse((await run('stats', '--json')).stdout).accounts.weakLegacyHashes).toBe(0);
     expect((await run('stats')).stdout).toMatch(/weak legacy hashes not wrapped.*: *0/);
 
     // the same file again puts the digests back; hashes wrap wraps them, then finds none
-    expect(JSON.parse((await run('import', file, '--json')).stdout).updated).toBe(2);
+    expect(JSON.parse((await run('import', file, '--json')).stdout).updated).toBe(3);
     const wrapped = await run('hashes', 'wrap', '--rate', '50', '--batch', '1', '--json');
-    expect(JSON.parse(wrapped.stdout)).toMatchObject({ wrapped: 2, skipped: 0, remaining: 0 });
+    expect(JSON.parse(wrapped.stdout)).toMatchObject({ wrapped: 3, skipped: 0, remaining: 0 });
     const again = JSON.parse((await run('hashes', 'wrap', '--json')).stdout);
     expect(again).toMatchObject({ wrapped: 0, skipped: 0, remaining: 0 });
     expect((await run('hashes', 'wrap')).stdout).toContain('weak hashes remaining');
@@ -766,7 +767,7 @@ export function cliContract(
       .filter((l) => l.includes('legacy_hashes_wrapped'));
     expect(runs).toHaveLength(4);
     // (PostgreSQL's jsonb orders the detail's keys its own way)
-    for (const part of [/actor=cli:\S+/, /\bwrapped=2\b/, /\bskipped=0\b/, /\bremaining=0\b/])
+    for (const part of [/actor=cli:\S+/, /\bwrapped=3\b/, /\bskipped=0\b/, /\bremaining=0\b/])
       expect(runs[1]).toMatch(part);
 
     await withUseCases(fresh, async (r) => {
@@ -776,6 +777,8 @@ export function cliContract(
       };
       expect(await hash('9100001')).toMatch(/^wrapped-argon2id:md5:\$argon2id\$/);
       expect(await hash('9100002')).toMatch(/^wrapped-argon2id:plain:\$argon2id\$/);
+      expect(await hash('9100003')).toMatch(/^wrapped-argon2id:sha1:\$argon2id\$/);
+      expect(await errorOf(r, 'debil.ldap', 'helloworld')).toBeNull();
       expect(await errorOf(r, 'debil.md5', 'abc')).toBeNull();
       expect(await errorOf(r, 'debil.plain', 'contraseña vieja')).toBeNull();
       expect(await errorOf(r, 'debil.plain', 'contraseña')).toBe('invalid_credentials');
