@@ -58,8 +58,9 @@ type LogInPorts = Pick<
  * same `invalid_credentials`, and every answer reveals nothing of the identifier:
  * - each sign-in asks the hasher's queue for exactly one slow check: the holder's own
  *   hash, or the dummy argon2id hash for an unknown identifier, a blocked holder and a
- *   legacy scheme checked at once beside it (`legacy.checkedAtOnce`); the HTTP layer pads every answer to
- *   `signInFloorMs`, which covers the slower legacy schemes (ADR 0014);
+ *   legacy scheme checked at once beside it (`legacy.checkedAtOnce`); the HTTP layer
+ *   pads every answer to `signInFloorMs`, which covers the slower legacy schemes
+ *   (`renueva hashes costs` tells; ADR 0014);
  * - an unknown identifier backs off like a known one (its counters by keyed hash).
  * A saturated hasher answers `busy` before any store work.
  */
