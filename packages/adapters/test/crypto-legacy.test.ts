@@ -77,6 +77,8 @@ describe('SchemeLegacyPasswordVerifier', () => {
       [
         ...vectors.map(([, , stored]) => stored),
         '$2b$12$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW',
+        // argon2 1.0 wrote no version: grouped with the same parameters of 1.3
+        '$argon2i$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG',
         '{CRYPT}$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq',
         '$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.',
         '$5$saltstring$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5',

@@ -261,8 +261,11 @@ export function describeLegacyHash(stored: string): string {
     }
     case 'ldap-digest':
       return `LDAP {${scheme.salt.length > 0 ? 'S' : ''}${scheme.digest === 'md5' ? 'MD5' : 'SHA'}}`;
-    case 'argon2':
-      return scheme.hash.split('$').slice(1, 4).join(' ').replace(' v=19', '');
+    case 'argon2': {
+      // the type and parameters, whatever the version (argon2 1.0 wrote none)
+      const [, type, params] = /^\$(argon2\w+)\$(?:v=\d+\$)?([^$]+)/.exec(scheme.hash) ?? [];
+      return `${type} ${params}`;
+    }
     case 'pbkdf2':
       return `PBKDF2-${scheme.digest.toUpperCase()}, ${scheme.iterations} iterations`;
     case 'digest':
