@@ -129,11 +129,12 @@ describe('SchemeLegacyPasswordVerifier', () => {
       'rot13:abc', // not recognised: answered false at once
     ];
     const queued = [
-      ...vectors.filter(([scheme]) => !['md5', 'sha1', 'sha256', 'plain'].includes(scheme)),
-      ...['$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.', '{CRYPT}$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1'].map(
-        (stored) => ['crypt', '', stored] as const,
-      ),
-    ].map(([, , stored]) => stored);
+      ...vectors
+        .filter(([scheme]) => !['md5', 'sha1', 'sha256', 'plain'].includes(scheme))
+        .map(([, , stored]) => stored),
+      '$1$dOHYPKoP$tnxS1T8Q6VVn3kpV8cN6o.',
+      '{CRYPT}$1$SuMrG47N$ymvzYjr7QcEQjaK5m1PGx1',
+    ];
     expect(atOnce.filter((h) => !verifier.checkedAtOnce(h))).toEqual([]);
     expect(queued.filter((h) => verifier.checkedAtOnce(h))).toEqual([]);
     expect(queued.length).toBeGreaterThan(8);

@@ -89,6 +89,7 @@ describe('one WorkLimiter for the hasher and the legacy verifier', () => {
       ),
     );
     await Promise.all(ahead);
-    expect(order.slice(0, 1)).toEqual(['ahead 1']);
+    // every sign-in answered after the check ahead of it
+    expect(order[0]).toBe('ahead 1');
   });
 });
